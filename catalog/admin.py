@@ -1,0 +1,273 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils.html import format_html, format_html_join
+from oscar.apps.catalogue.admin import *  # noqa: F403  Oscar's own catalogue admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalog import pricing, selectors
+from catalog.models import (
+    Drug,
+    MonographSection,
+    PackPrice,
+    ProductAttributeValue,
+    Strength,
+)
+from catalog.partner.models import StockRecord
+
+HistoricalStockRecord = StockRecord.history.model
+
+
+class MonographSectionInline(admin.StackedInline):
+    model = MonographSection
+    extra = 0
+    fields = ("position", "title", "anchor", "body")
+    ordering = ("position",)
+
+
+class StrengthInline(admin.TabularInline):
+    model = Strength
+    extra = 0
+    fields = ("mg", "is_available")
+
+
+@admin.register(Drug)
+class DrugAdmin(admin.ModelAdmin):
+    list_display = (
+        "generic_name",
+        "product",
+        "dosage_form",
+        "route",
+        "prescription_required",
+    )
+    list_select_related = ("product",)
+    inlines = (StrengthInline, MonographSectionInline)
+
+
+@admin.register(Strength)
+class StrengthAdmin(SimpleHistoryAdmin):
+    """Where a strength is switched off for our market, without deleting it."""
+
+    list_display = ("drug", "strength", "is_available")
+    list_editable = ("is_available",)
+    list_filter = ("is_available", "drug")
+    list_select_related = ("drug",)
+    fields = ("drug", "mg", "is_available")
+
+    @admin.display(description="Strength", ordering="mg")
+    def strength(self, obj):
+        return f"{selectors.canonical_mg(obj.mg)} mg"
+
+    def get_readonly_fields(self, request, obj=None):
+        # Availability is the only thing staff change here; the strength itself is data.
+        return ("drug", "mg") if obj else ()
+
+
+class PackPriceForm(forms.ModelForm):
+    class Meta:
+        model = PackPrice
+        fields = ("price",)
+
+    def clean_price(self):
+        price = self.cleaned_data.get("price")
+        if price is None:
+            raise forms.ValidationError("Every pack needs a price.")
+        if price <= 0:
+            raise forms.ValidationError("The price must be more than zero.")
+        return price
+
+
+@admin.register(PackPrice)
+class PackPriceAdmin(admin.ModelAdmin):
+    """The price list: every pack, its price editable in place, the rest derived."""
+
+    form = PackPriceForm
+    list_display = (
+        "drug",
+        "strength",
+        "pack_size",
+        "price",
+        "per_tablet",
+        "availability",
+        "num_in_stock",
+    )
+    list_display_links = ("drug",)
+    list_editable = ("price",)
+    list_filter = ("product__parent",)
+    list_per_page = 200
+    fields = (
+        "drug",
+        "strength",
+        "pack_size",
+        "price",
+        "per_tablet",
+        "availability",
+        "num_in_stock",
+        "price_history",
+    )
+    readonly_fields = (
+        "drug",
+        "strength",
+        "pack_size",
+        "per_tablet",
+        "availability",
+        "num_in_stock",
+        "price_history",
+    )
+    ordering = ("product__parent__title", "product__title")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(product__parent__isnull=False)
+            .select_related("product__parent")
+            .prefetch_related(
+                Prefetch(
+                    "product__attribute_values",
+                    queryset=ProductAttributeValue.objects.select_related("attribute"),
+                )
+            )
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_changelist_instance(self, request):
+        cl = super().get_changelist_instance(request)
+        withdrawn = selectors.withdrawn_strengths()
+        for record in cl.result_list:
+            self._annotate(record, withdrawn)
+        return cl
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            self._annotate(obj, selectors.withdrawn_strengths())
+        return obj
+
+    @staticmethod
+    def _annotate(record, withdrawn):
+        facts = selectors.variant_facts(product=record.product)
+        record.facts = facts
+        record.strength_on_sale = (
+            facts is None or (record.product.parent_id, facts[0]) not in withdrawn
+        )
+
+    @admin.display(description="Drug", ordering="product__parent__title")
+    def drug(self, obj):
+        return obj.product.parent.title
+
+    @admin.display(description="Strength")
+    def strength(self, obj):
+        return f"{obj.facts[0]} mg" if obj.facts else "-"
+
+    @admin.display(description="Pack size")
+    def pack_size(self, obj):
+        return f"{obj.facts[1]} tablets" if obj.facts else "-"
+
+    @admin.display(description="Per tablet (derived)")
+    def per_tablet(self, obj):
+        if not obj.facts or obj.price is None:
+            return "-"
+        return (
+            f"${pricing.per_tablet_price(pack_price=obj.price, tablets=obj.facts[1])}"
+        )
+
+    @admin.display(description="Availability")
+    def availability(self, obj):
+        if not obj.product.is_public or not obj.product.parent.is_public:
+            return "Hidden"
+        if not obj.strength_on_sale:
+            return "Strength switched off"
+        if obj.net_stock_level <= 0:
+            return "Out of stock"
+        return "On sale"
+
+    @admin.display(description="Price history")
+    def price_history(self, obj):
+        rows = price_changes().filter(id=obj.pk)[:20]
+        if not rows:
+            return "No changes yet."
+        return format_html(
+            "<table><thead><tr><th>When</th><th>Who</th><th>Old price</th>"
+            "<th>New price</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        r.history_date.strftime("%Y-%m-%d %H:%M"),
+                        r.history_user or "system",
+                        r.old_price if r.old_price is not None else "(created)",
+                        r.price,
+                    )
+                    for r in rows
+                ),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._warn_if_larger_pack_dearer(request, obj)
+
+    def _warn_if_larger_pack_dearer(self, request, obj):
+        facts = selectors.variant_facts(product=obj.product)
+        if facts is None:
+            return
+        table = selectors.product_price_table(product=obj.product.parent)
+        same_strength = [
+            (v.tablets, v.pack_price)
+            for v in table.variants
+            if v.strength_mg == facts[0]
+        ]
+        for small, large in pricing.per_tablet_inversions(packs=same_strength):
+            if facts[1] in (small, large):
+                messages.warning(
+                    request,
+                    f"Saved, but check it: {obj.product.parent.title} {facts[0]} mg "
+                    f"in packs of {large} now costs more per tablet than packs of "
+                    f"{small}.",
+                )
+
+
+def price_changes():
+    """Price history rows with the price each replaced, in one query."""
+    previous = HistoricalStockRecord.objects.filter(
+        id=OuterRef("id"), history_date__lt=OuterRef("history_date")
+    ).order_by("-history_date")
+    return (
+        HistoricalStockRecord.objects.annotate(
+            old_price=Subquery(previous.values("price")[:1])
+        )
+        .select_related("history_user", "product")
+        .order_by("-history_date")
+    )
+
+
+@admin.register(HistoricalStockRecord)
+class PriceChangeAdmin(admin.ModelAdmin):
+    """Who changed which price, when, from what to what. Read-only."""
+
+    list_display = ("history_date", "history_user", "product", "old_price", "price")
+    list_filter = ("history_user",)
+    date_hierarchy = "history_date"
+
+    def get_queryset(self, request):
+        return price_changes()
+
+    @admin.display(description="Old price")
+    def old_price(self, obj):
+        return obj.old_price if obj.old_price is not None else "(created)"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,128 @@
+"""Drug data on top of Oscar's catalogue.
+
+Oscar models the sellable packs: a parent Product per drug, a child Product per
+strength x pack size (attributes ``strength_mg`` and ``tablets_per_pack``), and a
+StockRecord per child holding the one and only pack price. The models below add
+what a pharmacy needs and Oscar lacks: the drug's identity, its prescription
+status, which strengths our market may sell, and the monograph.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from catalog.partner.models import StockRecord
+
+
+class DosageForm(models.TextChoices):
+    TABLET = "tablet", "Tablet"
+    CAPSULE = "capsule", "Capsule"
+    ORAL_SOLUTION = "oral_solution", "Oral solution"
+    ORAL_SUSPENSION = "oral_suspension", "Oral suspension"
+    GRANULES = "granules", "Oral granules"
+    INJECTION = "injection", "Injection"
+
+
+class Route(models.TextChoices):
+    ORAL = "oral", "Oral"
+    INTRATHECAL = "intrathecal", "Intrathecal"
+    TOPICAL = "topical", "Topical"
+
+
+class Drug(models.Model):
+    """A medicine as the pharmacy sells it, attached to Oscar's parent product."""
+
+    product = models.OneToOneField(
+        "catalogue.Product",
+        on_delete=models.CASCADE,
+        related_name="drug",
+        limit_choices_to={"parent__isnull": True},
+    )
+    generic_name = models.CharField(max_length=120)
+    brand_names = models.CharField(
+        max_length=255, blank=True, help_text="Comma-separated, e.g. Lioresal"
+    )
+    dosage_form = models.CharField(max_length=32, choices=DosageForm.choices)
+    route = models.CharField(max_length=32, choices=Route.choices)
+    prescription_required = models.BooleanField(
+        default=True,
+        help_text="Prescription-only medicines are never dispatched or charged "
+        "before a pharmacist has verified a prescription.",
+    )
+
+    class Meta:
+        ordering = ["generic_name"]
+
+    def __str__(self) -> str:
+        return self.generic_name
+
+    @property
+    def brand_name_list(self) -> list[str]:
+        return [b.strip() for b in self.brand_names.split(",") if b.strip()]
+
+
+class Strength(models.Model):
+    """A strength of a drug, and whether our market may sell it.
+
+    Switching a strength off hides its packs and makes them unpurchasable without
+    deleting anything (e.g. 25 mg baclofen is not approved in the US).
+    """
+
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="strengths")
+    mg = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        verbose_name="strength (mg)",
+    )
+    is_available = models.BooleanField(
+        default=True,
+        verbose_name="available in our market",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["drug", "mg"]
+        constraints = [
+            models.UniqueConstraint(fields=["drug", "mg"], name="unique_drug_strength")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drug} {self.mg.normalize():f} mg"
+
+
+class MonographSection(models.Model):
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(default=0)
+    anchor = models.SlugField(max_length=60, help_text="Used in the page's #links")
+    title = models.CharField(max_length=120)
+    body = models.TextField(
+        help_text="Plain text. Blank lines separate paragraphs; lines starting "
+        "with '- ' form a bulleted list."
+    )
+
+    class Meta:
+        ordering = ["drug", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["drug", "anchor"], name="unique_monograph_anchor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PackPrice(StockRecord):
+    """The staff's price list: one row per sellable pack, over Oscar's StockRecord,
+    which holds the price the basket charges."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "pack price"
+        verbose_name_plural = "price list"
+
+
+from oscar.apps.catalogue.models import *  # noqa: E402,F403

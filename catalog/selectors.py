@@ -1,0 +1,206 @@
+"""Reads that build what catalogue pages show. A fixed number of queries each,
+however many variants a drug has."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from catalog import pricing
+from catalog.models import (
+    Drug,
+    MonographSection,
+    Product,
+    ProductAttributeValue,
+    Strength,
+)
+
+STRENGTH_ATTR = "strength_mg"
+TABLETS_ATTR = "tablets_per_pack"
+
+
+def canonical_mg(mg: Decimal) -> Decimal:
+    """10, 10.0 and 10.00 are one strength; keep 2.5 as 2.5 and 10 as 10 (not 1E+1)."""
+    if mg == mg.to_integral_value():
+        return mg.quantize(Decimal(1))
+    return mg.normalize()
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One sellable pack, with every price derived from its stored pack price."""
+
+    product_id: int
+    title: str
+    strength_mg: Decimal
+    tablets: int
+    pack_price: Decimal
+    currency: str
+    per_tablet: Decimal
+    saving: Decimal
+    saving_percent: Decimal
+    base_tablets: int
+    in_stock: bool
+    strength_available: bool
+
+    @property
+    def is_available(self) -> bool:
+        return self.in_stock and self.strength_available
+
+    @property
+    def has_saving(self) -> bool:
+        return self.saving > 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.strength_mg}-{self.tablets}"
+
+
+@dataclass
+class PriceTable:
+    strengths: list[Decimal]
+    pack_sizes: list[int]
+    variants: list[Variant]
+    _index: dict[tuple[Decimal, int], Variant] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._index = {(v.strength_mg, v.tablets): v for v in self.variants}
+
+    def get(self, *, strength_mg: Decimal, tablets: int) -> Variant | None:
+        return self._index.get((strength_mg, tablets))
+
+    @property
+    def rows(self) -> list[tuple[Decimal, list[Variant | None]]]:
+        return [
+            (s, [self.get(strength_mg=s, tablets=t) for t in self.pack_sizes])
+            for s in self.strengths
+        ]
+
+    @property
+    def default(self) -> Variant | None:
+        """The smallest available pack of the lowest strength."""
+        for v in self.variants:
+            if v.is_available:
+                return v
+        return self.variants[0] if self.variants else None
+
+    @property
+    def per_tablet_range(self) -> tuple[Decimal, Decimal] | None:
+        rates = [v.per_tablet for v in self.variants if v.is_available]
+        return (min(rates), max(rates)) if rates else None
+
+
+def _children_queryset() -> QuerySet:
+    return (
+        Product.objects.filter(is_public=True)
+        .order_by()
+        .prefetch_related(
+            "stockrecords",
+            Prefetch(
+                "attribute_values",
+                queryset=ProductAttributeValue.objects.filter(
+                    attribute__code__in=[STRENGTH_ATTR, TABLETS_ATTR]
+                ).select_related("attribute"),
+            ),
+        )
+    )
+
+
+def variant_facts(*, product: Product) -> tuple[Decimal, int] | None:
+    """(strength in mg, tablets per pack) of a pack, or None if not a drug pack."""
+    values = {av.attribute.code: av.value for av in product.attribute_values.all()}
+    if STRENGTH_ATTR not in values or TABLETS_ATTR not in values:
+        return None
+    return canonical_mg(Decimal(str(values[STRENGTH_ATTR]))), int(values[TABLETS_ATTR])
+
+
+def _build_table(*, children: Sequence[Product], withdrawn: set[Decimal]) -> PriceTable:
+    raw = []
+    for child in children:
+        facts = variant_facts(product=child)
+        stockrecords = list(child.stockrecords.all())
+        if facts is None or not stockrecords or stockrecords[0].price is None:
+            continue
+        raw.append((facts, child, stockrecords[0]))
+    raw.sort(key=lambda r: r[0])
+
+    base_pack: dict[Decimal, tuple[Decimal, int]] = {}
+    for (mg, tablets), _child, record in raw:
+        base_pack.setdefault(mg, (record.price, tablets))
+
+    variants = []
+    for (mg, tablets), child, record in raw:
+        base_price, base_tablets = base_pack[mg]
+        saving, percent = pricing.pack_saving(
+            pack_price=record.price,
+            tablets=tablets,
+            base_pack_price=base_price,
+            base_tablets=base_tablets,
+        )
+        variants.append(
+            Variant(
+                product_id=child.pk,
+                title=child.title,
+                strength_mg=mg,
+                tablets=tablets,
+                pack_price=record.price,
+                currency=record.price_currency,
+                per_tablet=pricing.per_tablet_price(
+                    pack_price=record.price, tablets=tablets
+                ),
+                saving=saving,
+                saving_percent=percent,
+                base_tablets=base_tablets,
+                in_stock=record.net_stock_level > 0,
+                strength_available=mg not in withdrawn,
+            )
+        )
+    strengths = sorted({v.strength_mg for v in variants if v.strength_available})
+    pack_sizes = sorted({v.tablets for v in variants if v.strength_available})
+    return PriceTable(strengths=strengths, pack_sizes=pack_sizes, variants=variants)
+
+
+def product_price_table(*, product: Product) -> PriceTable:
+    """The strength x pack table for a parent product. Four queries."""
+    children = list(_children_queryset().filter(parent=product))
+    withdrawn = set(
+        Strength.objects.filter(drug__product=product, is_available=False).values_list(
+            "mg", flat=True
+        )
+    )
+    return _build_table(
+        children=children, withdrawn={canonical_mg(mg) for mg in withdrawn}
+    )
+
+
+def price_tables_for(*, products: Sequence[Product]) -> dict[int, PriceTable]:
+    """Price tables for many parent products at once (catalogue listings)."""
+    ids = [p.pk for p in products]
+    by_parent: dict[int, list[Product]] = defaultdict(list)
+    for child in _children_queryset().filter(parent_id__in=ids):
+        by_parent[child.parent_id].append(child)
+    withdrawn: dict[int, set[Decimal]] = defaultdict(set)
+    for product_id, mg in Strength.objects.filter(
+        drug__product_id__in=ids, is_available=False
+    ).values_list("drug__product_id", "mg"):
+        withdrawn[product_id].add(canonical_mg(mg))
+    return {
+        pid: _build_table(children=by_parent[pid], withdrawn=withdrawn[pid])
+        for pid in ids
+    }
+
+
+def monograph_sections(*, drug: Drug) -> list[MonographSection]:
+    return list(drug.sections.all())
+
+
+def withdrawn_strengths() -> set[tuple[int, Decimal]]:
+    """(parent product id, mg) for every strength switched off in our market."""
+    return {
+        (product_id, canonical_mg(mg))
+        for product_id, mg in Strength.objects.filter(is_available=False).values_list(
+            "drug__product_id", "mg"
+        )
+    }

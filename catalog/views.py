@@ -1,0 +1,152 @@
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.generic import ListView
+from oscar.apps.basket.views import BasketAddView
+from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
+from oscar.templatetags.currency_filters import currency
+
+from catalog import selectors
+from catalog.forms import VariantChoiceForm
+from catalog.models import Product
+
+
+def _browsable_products():
+    return Product.objects.browsable().select_related("drug", "product_class")
+
+
+class ProductDetailView(OscarProductDetailView):
+    """Oscar's product page, with the price table and monograph of a drug."""
+
+    def redirect_if_necessary(self, current_path, product):
+        # A pack has no page of its own: show the drug with that pack chosen.
+        if product.is_child:
+            variant = selectors.variant_facts(product=product)
+            url = product.parent.get_absolute_url()
+            if variant:
+                url += "?" + urlencode({"strength": variant[0], "pack": variant[1]})
+            return HttpResponsePermanentRedirect(url)
+        return super().redirect_if_necessary(current_path, product)
+
+    def get_queryset(self):
+        return Product.objects.select_related("drug", "parent").prefetch_related(
+            "images"
+        )
+
+    def get_context_data(self, **kwargs):
+        # Skips Oscar's stock-alert form: every pack is stocked by the pharmacy.
+        ctx = super(OscarProductDetailView, self).get_context_data(**kwargs)
+        product = self.object
+        table = selectors.product_price_table(product=product)
+        ctx["price_table"] = table
+        ctx["selected"] = self._selected_variant(table)
+        ctx["variant_data"] = _variant_json(table)
+        ctx["max_quantity"] = settings.OSCAR_MAX_BASKET_QUANTITY_THRESHOLD
+        drug = getattr(product, "drug", None)
+        ctx["drug"] = drug
+        ctx["sections"] = selectors.monograph_sections(drug=drug) if drug else []
+        return ctx
+
+    def _selected_variant(self, table):
+        """The pack named by ?strength=&pack= (the no-JavaScript path), if on sale."""
+        try:
+            strength = selectors.canonical_mg(
+                Decimal(self.request.GET.get("strength", ""))
+            )
+            pack = int(self.request.GET.get("pack", ""))
+        except (InvalidOperation, ValueError):
+            return table.default
+        variant = table.get(strength_mg=strength, tablets=pack)
+        if variant is None or not variant.strength_available:
+            return table.default
+        return variant
+
+
+def _variant_json(table: selectors.PriceTable) -> dict:
+    """What the page's script needs to show a pack's prices without a reload;
+    formatted here from the same prices the basket charges."""
+    return {
+        v.key: {
+            "label": f"{v.strength_mg} mg, {v.tablets} tablets",
+            "pack_price": currency(v.pack_price, v.currency),
+            "per_tablet": currency(v.per_tablet, v.currency),
+            "saving_line": (
+                f"You save {currency(v.saving, v.currency)} ({v.saving_percent}%) "
+                f"against the {v.base_tablets}-tablet pack"
+                if v.has_saving
+                else "Smallest pack: no multi-pack saving"
+            ),
+            "stock": "In stock" if v.is_available else "Out of stock",
+            "available": v.is_available,
+        }
+        for v in table.variants
+        if v.strength_available
+    }
+
+
+class VariantBasketAddView(BasketAddView):
+    """Adds the pack chosen by strength and pack size, through Oscar's own
+    basket form and availability rules."""
+
+    def post(self, request, *args, **kwargs):
+        parent = get_object_or_404(_browsable_products(), pk=kwargs["pk"])
+        choice = VariantChoiceForm(request.POST)
+        if not choice.is_valid():
+            for errors in choice.errors.values():
+                messages.error(request, " ".join(errors))
+            return HttpResponseRedirect(parent.get_absolute_url())
+        strength = selectors.canonical_mg(choice.cleaned_data["strength"])
+        pack = choice.cleaned_data["pack"]
+        if "preview" in request.POST:
+            query = urlencode({"strength": f"{strength:f}", "pack": pack})
+            return HttpResponseRedirect(f"{parent.get_absolute_url()}?{query}#buy")
+        variant = selectors.product_price_table(product=parent).get(
+            strength_mg=strength, tablets=pack
+        )
+        if variant is None or not variant.strength_available:
+            messages.error(
+                request,
+                "Sorry, that strength and pack size is not available. "
+                "Please choose another.",
+            )
+            return HttpResponseRedirect(parent.get_absolute_url())
+        self.product = get_object_or_404(Product, pk=variant.product_id)
+        return super(BasketAddView, self).post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        for errors in form.errors.values():
+            messages.error(self.request, " ".join(errors))
+        return HttpResponseRedirect(self.product.parent.get_absolute_url())
+
+    def get_success_url(self):
+        return reverse("basket:summary")
+
+
+class CatalogueView(ListView):
+    """Replaces Oscar's search-backed listing with a plain one that prices each
+    drug in a fixed number of queries."""
+
+    template_name = "catalog/browse.html"
+    context_object_name = "products"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return _browsable_products().prefetch_related("images").order_by("title")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        products = list(ctx["products"])
+        tables = selectors.price_tables_for(products=products)
+        ctx["cards"] = [(p, tables[p.pk]) for p in products]
+        ctx["summary"] = "All medicines"
+        return ctx
+
+
+class HomeView(CatalogueView):
+    template_name = "pages/home.html"
+    paginate_by = 6

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def pharmacy(request):
+    return {"pharmacy": settings.PHARMACY}

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from pharmacy.staff import demo_staff_create
+
+
+class Command(BaseCommand):
+    help = "Create the demo price editor and pharmacist, printing new passwords once."
+
+    def handle(self, *args, **options):
+        for account in demo_staff_create():
+            if account.password:
+                self.stdout.write(
+                    f"Created {account.role} account: username {account.username!r}, "
+                    f"password {account.password!r}  (shown once; not stored)"
+                )
+            else:
+                self.stdout.write(
+                    f"{account.role} account {account.username!r} already exists; "
+                    f"reset its password with: python manage.py changepassword "
+                    f"{account.username}"
+                )
+        self.stdout.write("Staff sign in at http://127.0.0.1:8000/admin/")

@@ -1,0 +1,82 @@
+"""Staff roles. Each role is a Django group holding exactly the permissions the
+job needs; accounts get their powers only through these groups."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+PRICE_EDITORS = "Price editors"
+PHARMACISTS = "Pharmacists"
+
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    # Prices and availability, nothing else: no deleting, no users, no orders.
+    PRICE_EDITORS: [
+        ("catalogue", "view_packprice"),
+        ("catalogue", "change_packprice"),
+        ("catalogue", "view_strength"),
+        ("catalogue", "change_strength"),
+        ("catalogue", "view_historicalstrength"),
+        ("partner", "view_historicalstockrecord"),
+    ],
+    PHARMACISTS: [
+        ("catalogue", "view_packprice"),
+        ("catalogue", "view_drug"),
+        ("catalogue", "view_monographsection"),
+        ("catalogue", "change_monographsection"),
+        ("catalogue", "view_strength"),
+    ],
+}
+
+
+def staff_groups_ensure() -> dict[str, Group]:
+    """Create the role groups and set their permissions to exactly ROLE_PERMISSIONS."""
+    groups = {}
+    for name, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=code)
+                for app, code in perms
+            ]
+        )
+        groups[name] = group
+    return groups
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    password: str | None  # None when the account already existed
+
+
+DEMO_ACCOUNTS = (("price-editor", PRICE_EDITORS), ("pharmacist", PHARMACISTS))
+
+
+@transaction.atomic
+def demo_staff_create() -> list[DemoAccount]:
+    """Create the demo staff accounts once, each with a fresh random password.
+
+    An account that already exists keeps its password, which is never stored
+    anywhere but as a hash.
+    """
+    groups = staff_groups_ensure()
+    user_model = get_user_model()
+    accounts = []
+    for username, role in DEMO_ACCOUNTS:
+        user = user_model.objects.filter(username=username).first()
+        password = None
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            user = user_model.objects.create_user(
+                username=username,
+                email=f"{username}@pharmacy.invalid",
+                password=password,
+                is_staff=True,
+            )
+        user.groups.add(groups[role])
+        accounts.append(DemoAccount(username=username, role=role, password=password))
+    return accounts

@@ -1,0 +1,36 @@
+// Progressive enhancement for the pack chooser: the form works without this.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-variant-form]");
+  var dataNode = document.getElementById("variant-data");
+  if (!form || !dataNode) return;
+  var variants = JSON.parse(dataNode.textContent);
+  var panel = form.querySelector("[data-selected-price]");
+  form.querySelectorAll("[data-nojs-only]").forEach(function (el) { el.hidden = true; });
+
+  function checked(name) {
+    var el = form.querySelector('input[name="' + name + '"]:checked');
+    return el ? el.value : null;
+  }
+
+  function update() {
+    var strength = checked("strength");
+    // Grey out pack sizes not sold in the chosen strength.
+    form.querySelectorAll('input[name="pack"]').forEach(function (input) {
+      var v = variants[strength + "-" + input.value];
+      input.disabled = !v;
+      input.closest("label").classList.toggle("is-disabled", !v);
+    });
+    var v = variants[strength + "-" + checked("pack")];
+    if (!panel || !v) return;
+    panel.querySelectorAll("[data-field]").forEach(function (el) {
+      el.textContent = v[el.getAttribute("data-field")];
+    });
+    document.querySelectorAll("[data-variant]").forEach(function (cell) {
+      cell.classList.toggle("is-selected", cell.getAttribute("data-variant") === strength + "-" + checked("pack"));
+    });
+  }
+
+  form.addEventListener("change", update);
+  update();
+})();

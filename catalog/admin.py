@@ -202,7 +202,11 @@ class PackPriceAdmin(admin.ModelAdmin):
                     (
                         r.history_date.strftime("%Y-%m-%d %H:%M"),
                         r.history_user or "system",
-                        r.old_price if r.old_price is not None else "(created)",
+                        (
+                            pricing.to_cents(r.old_price)
+                            if r.old_price is not None
+                            else "(created)"
+                        ),
                         r.price,
                     )
                     for r in rows
@@ -261,7 +265,12 @@ class PriceChangeAdmin(admin.ModelAdmin):
 
     @admin.display(description="Old price")
     def old_price(self, obj):
-        return obj.old_price if obj.old_price is not None else "(created)"
+        # SQLite returns subquery decimals unrounded (38.7000000000000).
+        return (
+            pricing.to_cents(obj.old_price)
+            if obj.old_price is not None
+            else "(created)"
+        )
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from catalog.partner.models import StockRecord
@@ -123,6 +125,14 @@ class PackPrice(StockRecord):
         proxy = True
         verbose_name = "pack price"
         verbose_name_plural = "price list"
+
+
+@receiver(post_save, sender=PackPrice, dispatch_uid="pack_price_saved_as_stockrecord")
+def _pack_price_saved(sender, **kwargs):
+    # A proxy's save signal names the proxy; price history (simple_history) and
+    # Oscar listen for StockRecord, so a price list edit must reach them too.
+    kwargs.pop("signal", None)
+    post_save.send(sender=StockRecord, **kwargs)
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F403

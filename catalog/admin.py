@@ -114,13 +114,26 @@ class PackPriceAdmin(admin.ModelAdmin):
         "num_in_stock",
         "price_history",
     )
-    ordering = ("product__parent__title", "product__title")
+
+    def get_ordering(self, request):
+        # By strength and pack size as numbers: "30 tablets" before "120 tablets".
+        return ("product__parent__title", "sort_strength", "sort_tablets")
 
     def get_queryset(self, request):
+        def attribute(code, column):
+            return Subquery(
+                ProductAttributeValue.objects.filter(
+                    product=OuterRef("product"), attribute__code=code
+                ).values(column)[:1]
+            )
+
+        # Annotate before ordering, which sorts on the annotations.
         return (
-            super()
-            .get_queryset(request)
-            .filter(product__parent__isnull=False)
+            PackPrice.objects.filter(product__parent__isnull=False)
+            .annotate(
+                sort_strength=attribute(selectors.STRENGTH_ATTR, "value_float"),
+                sort_tablets=attribute(selectors.TABLETS_ATTR, "value_integer"),
+            )
             .select_related("product__parent")
             .prefetch_related(
                 Prefetch(
@@ -128,7 +141,13 @@ class PackPriceAdmin(admin.ModelAdmin):
                     queryset=ProductAttributeValue.objects.select_related("attribute"),
                 )
             )
+            .order_by(*self.get_ordering(request))
         )
+
+    def get_changelist_form(self, request, **kwargs):
+        # The in-place editor builds its own form; it must validate like the page.
+        kwargs.setdefault("form", PackPriceForm)
+        return super().get_changelist_form(request, **kwargs)
 
     def has_add_permission(self, request):
         return False

@@ -80,11 +80,13 @@ class PriceTable:
 
     @property
     def default(self) -> Variant | None:
-        """The smallest available pack of the lowest strength."""
-        for v in self.variants:
+        """The smallest pack in stock of the lowest strength on sale; failing that,
+        the first pack of a strength on sale (shown as out of stock)."""
+        on_sale = [v for v in self.variants if v.strength_available]
+        for v in on_sale:
             if v.is_available:
                 return v
-        return self.variants[0] if self.variants else None
+        return on_sale[0] if on_sale else None
 
     @property
     def per_tablet_range(self) -> tuple[Decimal, Decimal] | None:
@@ -109,11 +111,29 @@ def _children_queryset() -> QuerySet:
 
 
 def variant_facts(*, product: Product) -> tuple[Decimal, int] | None:
-    """(strength in mg, tablets per pack) of a pack, or None if not a drug pack."""
-    values = {av.attribute.code: av.value for av in product.attribute_values.all()}
-    if STRENGTH_ATTR not in values or TABLETS_ATTR not in values:
-        return None
-    return canonical_mg(Decimal(str(values[STRENGTH_ATTR]))), int(values[TABLETS_ATTR])
+    """(strength in mg, tablets per pack) of a pack, or None if not a drug pack.
+
+    Uses prefetched attribute values when present, else one query; the answer is
+    kept on the instance, as a basket line's product is asked several times.
+    """
+    if "_pack_facts" in product.__dict__:
+        return product.__dict__["_pack_facts"]
+    prefetched = getattr(product, "_prefetched_objects_cache", {})
+    if "attribute_values" in prefetched:
+        values = {av.attribute.code: av.value for av in product.attribute_values.all()}
+    else:
+        values = {
+            code: v_float if code == STRENGTH_ATTR else v_int
+            for code, v_float, v_int in ProductAttributeValue.objects.filter(
+                product=product, attribute__code__in=[STRENGTH_ATTR, TABLETS_ATTR]
+            ).values_list("attribute__code", "value_float", "value_integer")
+        }
+    facts = None
+    if values.get(STRENGTH_ATTR) is not None and values.get(TABLETS_ATTR) is not None:
+        strength = canonical_mg(Decimal(str(values[STRENGTH_ATTR])))
+        facts = (strength, int(values[TABLETS_ATTR]))
+    product.__dict__["_pack_facts"] = facts
+    return facts
 
 
 def _build_table(*, children: Sequence[Product], withdrawn: set[Decimal]) -> PriceTable:

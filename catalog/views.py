@@ -102,9 +102,6 @@ class VariantBasketAddView(BasketAddView):
             return HttpResponseRedirect(parent.get_absolute_url())
         strength = selectors.canonical_mg(choice.cleaned_data["strength"])
         pack = choice.cleaned_data["pack"]
-        if "preview" in request.POST:
-            query = urlencode({"strength": f"{strength:f}", "pack": pack})
-            return HttpResponseRedirect(f"{parent.get_absolute_url()}?{query}#buy")
         variant = selectors.product_price_table(product=parent).get(
             strength_mg=strength, tablets=pack
         )
@@ -115,6 +112,9 @@ class VariantBasketAddView(BasketAddView):
                 "Please choose another.",
             )
             return HttpResponseRedirect(parent.get_absolute_url())
+        if "preview" in request.POST:
+            query = urlencode({"strength": f"{strength:f}", "pack": pack})
+            return HttpResponseRedirect(f"{parent.get_absolute_url()}?{query}#buy")
         self.product = get_object_or_404(Product, pk=variant.product_id)
         return super(BasketAddView, self).post(request, *args, **kwargs)
 

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -11,7 +13,8 @@ register = template.Library()
 def monograph_body(text: str) -> SafeString:
     """Plain text to paragraphs and bullet lists. Everything is escaped: staff
     edit this in the admin, and no markup they type reaches the page."""
-    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    blocks = [b.strip() for b in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n"))]
+    blocks = [b for b in blocks if b]
     html = []
     for block in blocks:
         lines = [ln.strip() for ln in block.split("\n")]

@@ -36,6 +36,19 @@ def variant_title(*, drug_title: str, mg: Decimal, tablets: int) -> str:
     return f"{drug_title} {_fmt_mg(mg)} mg, {tablets} tablets"
 
 
+def product_class_ensure_pack_attributes(*, product_class: ProductClass) -> None:
+    """Give a product class the two attributes every pack is described by."""
+    for code, name, kind in (
+        (STRENGTH_ATTR, "Strength (mg)", ProductAttribute.FLOAT),
+        (TABLETS_ATTR, "Tablets per pack", ProductAttribute.INTEGER),
+    ):
+        ProductAttribute.objects.get_or_create(
+            product_class=product_class,
+            code=code,
+            defaults={"name": name, "type": kind},
+        )
+
+
 @transaction.atomic
 def catalog_load(*, path: Path) -> LoadReport:
     """Create whatever in the catalog file is missing; never overwrite.
@@ -50,16 +63,7 @@ def catalog_load(*, path: Path) -> LoadReport:
         slug=data["product_class"]["slug"],
         defaults={"name": data["product_class"]["name"], "track_stock": True},
     )
-    ProductAttribute.objects.get_or_create(
-        product_class=pclass,
-        code=STRENGTH_ATTR,
-        defaults={"name": "Strength (mg)", "type": ProductAttribute.FLOAT},
-    )
-    ProductAttribute.objects.get_or_create(
-        product_class=pclass,
-        code=TABLETS_ATTR,
-        defaults={"name": "Tablets per pack", "type": ProductAttribute.INTEGER},
-    )
+    product_class_ensure_pack_attributes(product_class=pclass)
     for spec in data["drugs"]:
         _load_drug(
             spec=spec,

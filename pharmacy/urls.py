@@ -14,7 +14,8 @@ urlpatterns = [
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
-if settings.DEBUG:
+# Public product images only; private health data is never under MEDIA_ROOT.
+if settings.DEBUG or settings.SERVE_MEDIA:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

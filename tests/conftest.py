@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import make_drug
+from pharmacy.staff import PRICE_EDITORS, staff_groups_ensure
+from tests.factories import UserFactory, make_drug
 
 
 @pytest.fixture
@@ -12,3 +13,16 @@ def drug(db):
 @pytest.fixture
 def product(drug):
     return drug.product
+
+
+@pytest.fixture
+def price_editor(db):
+    user = UserFactory(is_staff=True)
+    user.groups.add(staff_groups_ensure()[PRICE_EDITORS])
+    return user
+
+
+@pytest.fixture
+def editor_client(client, price_editor):
+    client.force_login(price_editor)
+    return client

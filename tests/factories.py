@@ -9,13 +9,12 @@ from catalog.models import (
     Drug,
     MonographSection,
     Product,
-    ProductAttribute,
     ProductClass,
     Strength,
 )
 from catalog.partner.models import Partner, StockRecord
 from catalog.selectors import STRENGTH_ATTR, TABLETS_ATTR
-from catalog.services import variant_title
+from catalog.services import product_class_ensure_pack_attributes, variant_title
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
@@ -38,16 +37,7 @@ class ProductClassFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def attributes(obj, create, extracted, **kwargs):
-        ProductAttribute.objects.get_or_create(
-            product_class=obj,
-            code=STRENGTH_ATTR,
-            defaults={"name": "Strength (mg)", "type": ProductAttribute.FLOAT},
-        )
-        ProductAttribute.objects.get_or_create(
-            product_class=obj,
-            code=TABLETS_ATTR,
-            defaults={"name": "Tablets per pack", "type": ProductAttribute.INTEGER},
-        )
+        product_class_ensure_pack_attributes(product_class=obj)
 
 
 class ParentProductFactory(factory.django.DjangoModelFactory):

@@ -165,6 +165,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Production serves MEDIA_URL from object storage or the web server, not Django.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 # Prescriptions and other health data: never under MEDIA_ROOT, never served directly.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 

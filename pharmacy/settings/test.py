@@ -14,3 +14,4 @@ STORAGES = {
 # Serve static files straight from the app folders; no collectstatic needed.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+SERVE_MEDIA = True

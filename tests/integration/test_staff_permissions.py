@@ -65,19 +65,6 @@ def _strength_radios(response) -> list[str]:
 
 
 @pytest.fixture
-def price_editor(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(staff_groups_ensure()[PRICE_EDITORS])
-    return user
-
-
-@pytest.fixture
-def editor_client(client, price_editor):
-    client.force_login(price_editor)
-    return client
-
-
-@pytest.fixture
 def drug(db):
     return make_drug(prices={"10": {30: "38.70"}, "25": {30: "101.70", 90: "224.10"}})
 

@@ -12,8 +12,7 @@ from django.urls import reverse
 from catalog.admin import price_changes
 from catalog.models import Product, Strength
 from catalog.partner.models import StockRecord
-from pharmacy.staff import PRICE_EDITORS, staff_groups_ensure
-from tests.factories import UserFactory, make_drug, make_pack, many_packs
+from tests.factories import make_drug, make_pack, many_packs
 
 CHANGELIST = reverse("admin:catalogue_packprice_changelist")
 
@@ -105,19 +104,6 @@ def _record(drug, mg: str, tablets: int) -> StockRecord:
 
 def _messages(response) -> list[tuple[str, str]]:
     return [(m.level_tag, str(m)) for m in response.context["messages"]]
-
-
-@pytest.fixture
-def price_editor(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(staff_groups_ensure()[PRICE_EDITORS])
-    return user
-
-
-@pytest.fixture
-def editor_client(client, price_editor):
-    client.force_login(price_editor)
-    return client
 
 
 @pytest.fixture

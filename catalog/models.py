@@ -48,6 +48,14 @@ class Drug(models.Model):
     )
     dosage_form = models.CharField(max_length=32, choices=DosageForm.choices)
     route = models.CharField(max_length=32, choices=Route.choices)
+    max_daily_dose_mg = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Usual maximum daily dose; the pharmacist's queue shows days of "
+        "supply at this dose.",
+    )
     prescription_required = models.BooleanField(
         default=True,
         help_text="Prescription-only medicines are never dispatched or charged "

@@ -97,6 +97,7 @@ def _load_drug(*, spec, pclass, partner, currency, base_dir, report) -> None:
             "dosage_form": spec["dosage_form"],
             "route": spec["route"],
             "prescription_required": spec["prescription_required"],
+            "max_daily_dose_mg": spec.get("max_daily_dose_mg"),
         },
     )
     if not drug.sections.exists():

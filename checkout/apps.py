@@ -1,5 +1,42 @@
 import oscar.apps.checkout.apps as apps
+from django.urls import path
 
 
 class CheckoutConfig(apps.CheckoutConfig):
     name = "checkout"
+    verbose_name = "Prescriptions and orders"
+
+    def ready(self) -> None:
+        super().ready()
+        from checkout import views, webhooks
+
+        self.patient_view = views.PatientDetailsView
+        self.prescription_view = views.PrescriptionView
+        self.stripe_return_view = views.StripeReturnView
+        self.stripe_cancel_view = views.StripeCancelView
+        self.stripe_webhook_view = webhooks.StripeWebhookView
+
+    def get_urls(self):
+        urls = super().get_urls()
+        urls += [
+            path("patient/", self.patient_view.as_view(), name="patient"),
+            path(
+                "prescription/", self.prescription_view.as_view(), name="prescription"
+            ),
+            path(
+                "payment/stripe/return/",
+                self.stripe_return_view.as_view(),
+                name="stripe-return",
+            ),
+            path(
+                "payment/stripe/cancel/",
+                self.stripe_cancel_view.as_view(),
+                name="stripe-cancel",
+            ),
+            path(
+                "payment/stripe/webhook/",
+                self.stripe_webhook_view.as_view(),
+                name="stripe-webhook",
+            ),
+        ]
+        return self.post_process_urls(urls)

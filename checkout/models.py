@@ -1,1 +1,206 @@
-from oscar.apps.checkout.models import *
+"""What a pharmacy checkout records beyond Oscar's order: the patient, the
+prescription and its review, each payment attempt, and who changed an order."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.functional import LazyObject
+from oscar.apps.checkout.models import *  # noqa: F403
+
+
+class PrivateStorage(LazyObject):
+    """Prescription files: outside MEDIA_ROOT, with no URL. Served only by a
+    view that checks the pharmacist permission."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(
+            location=settings.PRIVATE_MEDIA_ROOT, base_url=None
+        )
+
+
+private_storage = PrivateStorage()
+
+
+def prescription_upload_to(instance, filename: str) -> str:
+    # A random name: the customer's file name may itself be health data.
+    return f"prescriptions/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+def _order_label(order) -> str:
+    return order.number if order else "(in checkout)"
+
+
+class OrderStatus(models.TextChoices):
+    AWAITING_REVIEW = "Awaiting prescription review"
+    APPROVED = "Approved"
+    DISPATCHED = "Dispatched"
+    REJECTED = "Rejected"
+    CANCELLED = "Cancelled"
+
+
+class PatientDetails(models.Model):
+    """Who the medicine is for. Health data: pharmacists only."""
+
+    basket = models.OneToOneField(
+        "basket.Basket", on_delete=models.SET_NULL, null=True, related_name="patient"
+    )
+    order = models.OneToOneField(
+        "order.Order", on_delete=models.CASCADE, null=True, related_name="patient"
+    )
+    full_name = models.CharField("full legal name", max_length=200)
+    date_of_birth = models.DateField()
+    allergies = models.TextField(blank=True, max_length=2000)
+    current_medicines = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "patient details"
+
+    def __str__(self) -> str:
+        return (
+            f"Patient for order {self.order.number if self.order else '(in checkout)'}"
+        )
+
+
+class Prescription(models.Model):
+    """The prescription given at checkout, and the pharmacist's decision on it."""
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", "Uploaded prescription"
+        PRESCRIBER = "prescriber", "Prescriber's details"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    basket = models.OneToOneField(
+        "basket.Basket",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="prescription",
+    )
+    order = models.OneToOneField(
+        "order.Order", on_delete=models.CASCADE, null=True, related_name="prescription"
+    )
+    source = models.CharField(max_length=16, choices=Source.choices)
+    file = models.FileField(
+        storage=private_storage, upload_to=prescription_upload_to, blank=True
+    )
+    file_content_type = models.CharField(max_length=64, blank=True)
+    prescriber_name = models.CharField(max_length=200, blank=True)
+    prescriber_phone = models.CharField(max_length=32, blank=True)
+    prescriber_npi = models.CharField("prescriber NPI", max_length=10, blank=True)
+    decision = models.CharField(
+        max_length=16, choices=Decision.choices, default=Decision.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True)
+    rejection_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        permissions = [
+            (
+                "review_prescription",
+                "Can approve or reject orders and see prescriptions",
+            ),
+            ("dispatch_order", "Can dispatch approved orders"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prescription for order {_order_label(self.order)}"
+
+
+class PaymentMethod(models.TextChoices):
+    INVOICE = "invoice", "Invoice after pharmacist approval"
+    CARD = "card", "Card (authorised now, charged after approval)"
+
+
+class CheckoutAttempt(models.Model):
+    """One press of "Place order": everything needed to place the order later,
+    from a Stripe webhook with no session, exactly once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for payment"
+        PLACED = "placed", "Order placed"
+        CANCELLED = "cancelled", "Cancelled by the shopper"
+        EXPIRED = "expired", "Payment page expired"
+        MISMATCH = "mismatch", "Amount mismatch: no order placed"
+        FAILED = "failed", "Failed"
+
+    basket = models.ForeignKey("basket.Basket", on_delete=models.PROTECT)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    guest_email = models.EmailField(blank=True)
+    order_number = models.CharField(max_length=128)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    shipping_method_code = models.CharField(max_length=64)
+    shipping_address = models.JSONField()
+    stripe_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    note = models.TextField(blank=True)
+    order = models.OneToOneField(
+        "order.Order",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checkout_attempt",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order_number", "attempt"], name="unique_checkout_attempt"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Checkout {self.order_number}/{self.attempt} ({self.status})"
+
+
+class OrderEvent(models.Model):
+    """Audit trail: who changed an order, when, from what to what, and why."""
+
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=64, blank=True)
+    to_status = models.CharField(max_length=64, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.action}"
+
+
+class StripeEvent(models.Model):
+    """Webhook events already handled, so a retried or replayed event is a no-op."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=128)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.event_id

@@ -21,7 +21,14 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("catalogue", "view_historicalstrength"),
         ("partner", "view_historicalstockrecord"),
     ],
+    # Prescription review, dispatch, and the orders and health data behind them.
     PHARMACISTS: [
+        ("checkout", "review_prescription"),
+        ("checkout", "dispatch_order"),
+        ("checkout", "view_prescription"),
+        ("checkout", "view_patientdetails"),
+        ("checkout", "view_orderevent"),
+        ("order", "view_order"),
         ("catalogue", "view_packprice"),
         ("catalogue", "view_drug"),
         ("catalogue", "view_monographsection"),

@@ -24,12 +24,13 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
-    # Oscar, with our forks in place of the stock catalogue, reviews, partner and checkout
+    # Oscar, with our forks in place of the stock catalogue, reviews, partner,
+    # shipping and checkout
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "checkout.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogueConfig",
     "catalog.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -216,3 +217,38 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+
+# Delivery methods offered at checkout: prices in USD, tax-free.
+SHIPPING_METHODS = {
+    "standard": {
+        "name": "Standard delivery",
+        "description": "3 to 5 working days after the pharmacist approves your order",
+        "price": env("SHIPPING_STANDARD_PRICE", default="4.95"),
+    },
+    "express": {
+        "name": "Express delivery",
+        "description": "Next working day after the pharmacist approves your order",
+        "price": env("SHIPPING_EXPRESS_PRICE", default="14.95"),
+    },
+}
+
+# Order lifecycle: every order waits for a pharmacist before it can ship.
+OSCAR_INITIAL_ORDER_STATUS = "Awaiting prescription review"
+OSCAR_INITIAL_LINE_STATUS = "Awaiting prescription review"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "Awaiting prescription review": ("Approved", "Rejected", "Cancelled"),
+    "Approved": ("Dispatched", "Cancelled"),
+    "Dispatched": (),
+    "Rejected": (),
+    "Cancelled": (),
+}
+OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
+OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}
+
+# Card payments. With no secret key the store offers "invoice after approval" only.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # tests point this at a fake
+
+# Largest prescription upload accepted, in bytes.
+PRESCRIPTION_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

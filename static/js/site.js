@@ -34,3 +34,12 @@
   form.addEventListener("change", update);
   update();
 })();
+
+// A form marked data-once submits once: a double click places one order.
+document.querySelectorAll("form[data-once]").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
+  });
+});

@@ -1,0 +1,143 @@
+import datetime
+
+from django import forms
+from localflavor.us.forms import USStateSelect, USZipCodeField
+from localflavor.us.us_states import STATE_CHOICES
+from oscar.apps.checkout.forms import *  # noqa: F403
+from oscar.apps.checkout.forms import ShippingAddressForm as OscarShippingAddressForm
+
+from checkout import prescriptions
+from checkout.models import PaymentMethod, Prescription
+
+
+class ShippingAddressForm(OscarShippingAddressForm):
+    """Oscar's address form for US delivery: a state list and a ZIP code."""
+
+    state = forms.ChoiceField(
+        label="State",
+        choices=[("", "Choose a state")] + list(STATE_CHOICES),
+        widget=USStateSelect(attrs={"autocomplete": "address-level1"}),
+    )
+    postcode = USZipCodeField(label="ZIP code")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line4"].label = "City"
+        self.fields["line3"].widget = forms.HiddenInput()
+        for name, hint in (
+            ("first_name", "given-name"),
+            ("last_name", "family-name"),
+            ("line1", "address-line1"),
+            ("line2", "address-line2"),
+            ("line4", "address-level2"),
+            ("postcode", "postal-code"),
+            ("phone_number", "tel"),
+        ):
+            if name in self.fields:
+                self.fields[name].widget.attrs["autocomplete"] = hint
+
+
+class PatientDetailsForm(forms.Form):
+    full_name = forms.CharField(
+        label="Patient's full legal name",
+        max_length=200,
+        help_text="As it appears on the prescription.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        error_messages={"invalid": "Enter the date of birth as YYYY-MM-DD."},
+    )
+    allergies = forms.CharField(
+        label="Allergies (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    current_medicines = forms.CharField(
+        label="Other medicines you take (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_date_of_birth(self) -> datetime.date:
+        dob = self.cleaned_data["date_of_birth"]
+        prescriptions.patient_age_check(date_of_birth=dob)
+        return dob
+
+
+class PrescriptionForm(forms.Form):
+    source = forms.ChoiceField(
+        label="How will you give us the prescription?",
+        choices=Prescription.Source.choices,
+        widget=forms.RadioSelect,
+        initial=Prescription.Source.UPLOAD,
+    )
+    file = forms.FileField(
+        label="Prescription (photo, scan or PDF, up to 10 MB)",
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,application/pdf"}
+        ),
+    )
+    prescriber_name = forms.CharField(
+        label="Prescriber's name", required=False, max_length=200
+    )
+    prescriber_phone = forms.CharField(
+        label="Prescriber's phone",
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    prescriber_npi = forms.CharField(
+        label="Prescriber's NPI (10 digits)",
+        required=False,
+        max_length=14,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") == Prescription.Source.UPLOAD:
+            upload = data.get("file")
+            if not upload:
+                self.add_error("file", "Please choose the prescription file to upload.")
+            else:
+                try:
+                    self.upload_kind = prescriptions.prescription_upload_check(
+                        upload=upload
+                    )
+                except forms.ValidationError as exc:
+                    self.add_error("file", exc)
+        elif data.get("source") == Prescription.Source.PRESCRIBER:
+            for name, message in (
+                ("prescriber_name", "Please enter the prescriber's name."),
+                ("prescriber_phone", "Please enter the prescriber's phone number."),
+                ("prescriber_npi", "Please enter the prescriber's 10-digit NPI."),
+            ):
+                if not data.get(name, "").strip():
+                    self.add_error(name, message)
+            if data.get("prescriber_npi", "").strip():
+                try:
+                    data["prescriber_npi"] = prescriptions.npi_check(
+                        npi=data["prescriber_npi"]
+                    )
+                except forms.ValidationError as exc:
+                    self.add_error("prescriber_npi", exc)
+        return data
+
+
+class PaymentMethodForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How would you like to pay?", widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, card_enabled: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(PaymentMethod.INVOICE.value, PaymentMethod.INVOICE.label)]
+        if card_enabled:
+            choices.insert(0, (PaymentMethod.CARD.value, PaymentMethod.CARD.label))
+        self.fields["method"].choices = choices
+        self.fields["method"].initial = choices[0][0]

@@ -1,0 +1,217 @@
+"""Every change to an order's status happens here.
+
+Each service checks that the acting user may make the change, moves the order
+through Oscar's status pipeline (settings.OSCAR_ORDER_STATUS_PIPELINE), and
+records who did it, when and why. No prescription order reaches "Dispatched"
+without a pharmacist's approval: the pipeline only allows Dispatched after
+Approved, and only a pharmacist can approve.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from oscar.apps.order.exceptions import InvalidOrderStatus
+from oscar.apps.order.models import Order, ShippingEvent, ShippingEventType
+
+from checkout import notifications, payments, prescriptions
+from checkout.models import OrderEvent, OrderStatus, Prescription
+from checkout.stripe_gateway import PaymentGatewayError
+
+REVIEW_PERMISSION = "checkout.review_prescription"
+DISPATCH_PERMISSION = "checkout.dispatch_order"
+
+
+class OrderActionRefused(Exception):
+    """The change was not made. The message says why, for staff."""
+
+
+def _check_permission(actor, permission: str) -> None:
+    if actor is None or not actor.is_active or not actor.has_perm(permission):
+        raise OrderActionRefused("You do not have permission to do that.")
+
+
+def _locked(order: Order) -> Order:
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _move(order: Order, *, actor, to_status: str, action: str, note: str = "") -> None:
+    from_status = order.status
+    try:
+        order.set_status(to_status)
+    except InvalidOrderStatus as exc:
+        raise OrderActionRefused(
+            f"Order {order.number} is {from_status}; it can't become {to_status}."
+        ) from exc
+    OrderEvent.objects.create(
+        order=order,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def _require_status(order: Order, *statuses: str) -> None:
+    if order.status not in statuses:
+        raise OrderActionRefused(
+            f"Order {order.number} is {order.status}; that action is not possible now."
+        )
+
+
+def _prescription(order: Order) -> Prescription | None:
+    return Prescription.objects.filter(order=order).first()
+
+
+def order_approve(*, order: Order, actor) -> Order:
+    """A pharmacist approves the order: the card is charged (or the invoice
+    issued) and the order may be dispatched."""
+    _check_permission(actor, REVIEW_PERMISSION)
+    with transaction.atomic():
+        order = _locked(order)
+        _require_status(order, OrderStatus.AWAITING_REVIEW)
+        prescription = _prescription(order)
+        if prescriptions.order_needs_prescription(order=order) and prescription is None:
+            raise OrderActionRefused("This order has no prescription to approve.")
+        try:
+            note = payments.order_payment_take(order=order)
+        except PaymentGatewayError as exc:
+            raise OrderActionRefused(f"Payment could not be taken: {exc}") from exc
+        if prescription:
+            prescription.decision = Prescription.Decision.APPROVED
+            prescription.reviewed_by = actor
+            prescription.reviewed_at = timezone.now()
+            prescription.save(update_fields=["decision", "reviewed_by", "reviewed_at"])
+        _move(
+            order,
+            actor=actor,
+            to_status=OrderStatus.APPROVED,
+            action="approved",
+            note=note,
+        )
+        transaction.on_commit(
+            lambda: notifications.order_email_send(
+                order=order, code=notifications.ORDER_APPROVED
+            )
+        )
+    return order
+
+
+def order_reject(*, order: Order, actor, reason: str) -> Order:
+    """A pharmacist rejects the order: the hold on the card is released, stock
+    returns, and the customer is told why."""
+    _check_permission(actor, REVIEW_PERMISSION)
+    reason = (reason or "").strip()
+    if not reason:
+        raise OrderActionRefused("Please give the customer a reason for the rejection.")
+    with transaction.atomic():
+        order = _locked(order)
+        _require_status(order, OrderStatus.AWAITING_REVIEW)
+        try:
+            note = payments.order_payment_release(order=order)
+        except PaymentGatewayError as exc:
+            raise OrderActionRefused(
+                f"The card hold could not be released: {exc}"
+            ) from exc
+        _release_stock(order)
+        prescription = _prescription(order)
+        if prescription:
+            prescription.decision = Prescription.Decision.REJECTED
+            prescription.reviewed_by = actor
+            prescription.reviewed_at = timezone.now()
+            prescription.rejection_reason = reason
+            prescription.save(
+                update_fields=[
+                    "decision",
+                    "reviewed_by",
+                    "reviewed_at",
+                    "rejection_reason",
+                ]
+            )
+        _move(
+            order,
+            actor=actor,
+            to_status=OrderStatus.REJECTED,
+            action="rejected",
+            note=f"{reason}\n{note}",
+        )
+        transaction.on_commit(
+            lambda: notifications.order_email_send(
+                order=order, code=notifications.ORDER_REJECTED, reason=reason
+            )
+        )
+    return order
+
+
+def order_dispatch(*, order: Order, actor, tracking_reference: str) -> Order:
+    """Hand an approved order to the carrier, with its tracking reference."""
+    _check_permission(actor, DISPATCH_PERMISSION)
+    tracking_reference = (tracking_reference or "").strip()
+    if not tracking_reference:
+        raise OrderActionRefused("Please enter the carrier's tracking reference.")
+    with transaction.atomic():
+        order = _locked(order)
+        _require_status(order, OrderStatus.APPROVED)
+        if prescriptions.order_needs_prescription(order=order):
+            prescription = _prescription(order)
+            if (
+                prescription is None
+                or prescription.decision != Prescription.Decision.APPROVED
+            ):
+                raise OrderActionRefused(
+                    "A pharmacist has not approved this order's prescription."
+                )
+        event_type, _ = ShippingEventType.objects.get_or_create(name="Dispatched")
+        event = ShippingEvent.objects.create(
+            order=order, event_type=event_type, notes=f"Tracking: {tracking_reference}"
+        )
+        for line in order.lines.select_related("stockrecord"):
+            event.line_quantities.create(line=line, quantity=line.quantity)
+            if line.stockrecord:
+                line.stockrecord.consume_allocation(line.quantity)
+        _move(
+            order,
+            actor=actor,
+            to_status=OrderStatus.DISPATCHED,
+            action="dispatched",
+            note=f"Tracking: {tracking_reference}",
+        )
+        transaction.on_commit(
+            lambda: notifications.order_email_send(
+                order=order,
+                code=notifications.ORDER_DISPATCHED,
+                tracking_reference=tracking_reference,
+            )
+        )
+    return order
+
+
+def order_cancel(*, order: Order, actor, reason: str) -> Order:
+    """Cancel an order that has not shipped, at the customer's request."""
+    _check_permission(actor, REVIEW_PERMISSION)
+    reason = (reason or "").strip()
+    if not reason:
+        raise OrderActionRefused("Please record why the order is cancelled.")
+    with transaction.atomic():
+        order = _locked(order)
+        _require_status(order, OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED)
+        try:
+            note = payments.order_payment_release(order=order)
+        except PaymentGatewayError as exc:
+            raise OrderActionRefused(
+                f"The payment could not be released: {exc}"
+            ) from exc
+        _release_stock(order)
+        _move(
+            order,
+            actor=actor,
+            to_status=OrderStatus.CANCELLED,
+            action="cancelled",
+            note=f"{reason}\n{note}",
+        )
+    return order
+
+
+def _release_stock(order: Order) -> None:
+    for line in order.lines.select_related("stockrecord"):
+        if line.stockrecord:
+            line.stockrecord.cancel_allocation(line.quantity)

@@ -1,0 +1,47 @@
+"""Customer emails about an order, through Oscar's communication event types.
+
+Templates live in templates/oscar/communication/emails/commtype_<code>_*.txt and
+carry the pharmacy's details. They never include health data: no date of
+birth, no prescription, no pharmacist's notes beyond the rejection reason
+written for the customer.
+"""
+
+import logging
+
+from django.conf import settings
+from django.urls import reverse
+from oscar.apps.order.utils import OrderDispatcher
+
+logger = logging.getLogger(__name__)
+
+ORDER_PLACED = "ORDER_PLACED"
+ORDER_APPROVED = "ORDER_APPROVED"
+ORDER_DISPATCHED = "ORDER_DISPATCHED"
+ORDER_REJECTED = "ORDER_REJECTED"
+
+
+def order_status_path(*, order) -> str:
+    if order.user_id:
+        return reverse("customer:order", kwargs={"order_number": order.number})
+    return reverse(
+        "customer:anon-order",
+        kwargs={"order_number": order.number, "hash": order.verification_hash()},
+    )
+
+
+def order_email_send(*, order, code: str, **context) -> None:
+    """Send one of the order emails. Never raises: a mail outage must not undo
+    an order or a pharmacist's decision; it is logged instead."""
+    dispatcher = OrderDispatcher(logger=logger)
+    ctx = {
+        "order": order,
+        "lines": order.lines.all(),
+        "status_path": order_status_path(order=order),
+        "pharmacy": settings.PHARMACY,
+        **context,
+    }
+    try:
+        messages = dispatcher.dispatcher.get_messages(code, ctx)
+        dispatcher.dispatch_order_messages(order, messages, code)
+    except Exception:
+        logger.exception("Order %s: could not send the %s email", order.number, code)

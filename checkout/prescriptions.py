@@ -1,0 +1,192 @@
+"""Rules for prescriptions and patients, and the pharmacist's view of an order.
+
+Plain functions: forms call the checks, the admin calls the summaries, and the
+order lifecycle (checkout/lifecycle.py) records the decisions.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+from stdnum import luhn
+
+from catalog import selectors
+from checkout.models import PatientDetails, Prescription
+
+ADULT_AGE = 18
+# A file is identified by what it holds, never by its name or declared type.
+IMAGE_TYPES = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
+PDF_TYPE = ("application/pdf", ".pdf")
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    content_type: str
+    extension: str
+
+
+def age_on(*, date_of_birth: datetime.date, today: datetime.date) -> int:
+    """Whole years of age on a given day."""
+    had_birthday = (today.month, today.day) >= (date_of_birth.month, date_of_birth.day)
+    return today.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def patient_age_check(*, date_of_birth: datetime.date) -> int:
+    """Refuse impossible dates and under-18s; return the patient's age."""
+    today = timezone.localdate()
+    if date_of_birth > today:
+        raise ValidationError("The date of birth can't be in the future.")
+    age = age_on(date_of_birth=date_of_birth, today=today)
+    if age > 120:
+        raise ValidationError("Please check the date of birth.")
+    if age < ADULT_AGE:
+        raise ValidationError(
+            "We can only supply patients aged 18 or over online. Please ask your "
+            "prescriber or a local pharmacy about medicines for under-18s."
+        )
+    return age
+
+
+def npi_check(*, npi: str) -> str:
+    """A US National Provider Identifier: 10 digits whose last is a Luhn check
+    digit computed with the card-issuer prefix 80840."""
+    npi = npi.strip().replace(" ", "")
+    if len(npi) != 10 or not npi.isdigit():
+        raise ValidationError("An NPI is exactly 10 digits.")
+    if not luhn.is_valid("80840" + npi):
+        raise ValidationError(
+            "That NPI's check digit is wrong. Please check the number with your "
+            "prescriber."
+        )
+    return npi
+
+
+def prescription_upload_check(*, upload) -> UploadKind:
+    """Accept a JPEG, PNG or PDF of at most the configured size, judged by content."""
+    if upload.size > settings.PRESCRIPTION_MAX_UPLOAD_BYTES:
+        limit_mb = settings.PRESCRIPTION_MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise ValidationError(f"The file is too large. The limit is {limit_mb} MB.")
+    if upload.size == 0:
+        raise ValidationError("The file is empty.")
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return UploadKind(*PDF_TYPE)
+    try:
+        with Image.open(upload) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(
+            "Please upload a photo or scan as JPEG or PNG, or a PDF."
+        ) from exc
+    finally:
+        upload.seek(0)
+    if kind not in IMAGE_TYPES:
+        raise ValidationError("Please upload a photo or scan as JPEG or PNG, or a PDF.")
+    return UploadKind(*IMAGE_TYPES[kind])
+
+
+def basket_needs_prescription(*, basket) -> bool:
+    return any(_needs_prescription(line.product) for line in basket.all_lines())
+
+
+def order_needs_prescription(*, order) -> bool:
+    return any(
+        line.product is not None and _needs_prescription(line.product)
+        for line in order.lines.all()
+    )
+
+
+def _needs_prescription(product) -> bool:
+    drug_product = product.parent if product.is_child else product
+    drug = getattr(drug_product, "drug", None)
+    return bool(drug and drug.prescription_required)
+
+
+def days_of_supply(
+    *, strength_mg: Decimal, tablets: int, packs: int, max_daily_mg: Decimal
+) -> int:
+    """Whole days the packs last at the maximum daily dose.
+
+    360 tablets of 10 mg at 80 mg a day: 3600 / 80 = 45 days.
+    """
+    total_mg = strength_mg * tablets * packs
+    return int((total_mg / max_daily_mg).to_integral_value(rounding=ROUND_FLOOR))
+
+
+@dataclass(frozen=True)
+class LineSupply:
+    description: str
+    packs: int
+    days: int | None
+
+
+def order_supply(*, order) -> list[LineSupply]:
+    """Each line with its days of supply at the drug's maximum daily dose."""
+    rows = []
+    for line in order.lines.select_related("product__parent__drug"):
+        days = None
+        product = line.product
+        facts = selectors.variant_facts(product=product) if product else None
+        drug = (
+            getattr(product.parent, "drug", None)
+            if product and product.parent
+            else None
+        )
+        if facts and drug and drug.max_daily_dose_mg:
+            days = days_of_supply(
+                strength_mg=facts[0],
+                tablets=facts[1],
+                packs=line.quantity,
+                max_daily_mg=drug.max_daily_dose_mg,
+            )
+        rows.append(LineSupply(description=line.title, packs=line.quantity, days=days))
+    return rows
+
+
+def patient_details_save(*, basket, data: dict) -> None:
+    """Keep the patient's details with the basket until the order is placed."""
+    PatientDetails.objects.update_or_create(
+        basket=basket,
+        defaults={
+            "full_name": data["full_name"].strip(),
+            "date_of_birth": data["date_of_birth"],
+            "allergies": data.get("allergies", "").strip(),
+            "current_medicines": data.get("current_medicines", "").strip(),
+        },
+    )
+
+
+def prescription_save(*, basket, data: dict, upload_kind: UploadKind | None) -> None:
+    """Keep the prescription with the basket; a new one replaces the old, file
+    included, so no stray health data is left behind."""
+    old = Prescription.objects.filter(basket=basket).first()
+    if old is not None:
+        if old.file:
+            old.file.delete(save=False)
+        old.delete()
+    prescription = Prescription(basket=basket, source=data["source"])
+    if data["source"] == Prescription.Source.UPLOAD:
+        upload = data["file"]
+        prescription.file_content_type = upload_kind.content_type
+        # Saved under a random name with the extension of what it really is.
+        prescription.file.save(f"upload{upload_kind.extension}", upload, save=False)
+    else:
+        prescription.prescriber_name = data["prescriber_name"].strip()
+        prescription.prescriber_phone = data["prescriber_phone"].strip()
+        prescription.prescriber_npi = data["prescriber_npi"]
+    prescription.save()
+
+
+def basket_patient_captured(*, basket) -> bool:
+    return PatientDetails.objects.filter(basket=basket).exists()
+
+
+def basket_prescription_captured(*, basket) -> bool:
+    return Prescription.objects.filter(basket=basket).exists()

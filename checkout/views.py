@@ -1,0 +1,339 @@
+"""Oscar's checkout with a pharmacy's steps added: patient details and the
+prescription after delivery, then a choice of payment. Views stay thin: the
+rules live in prescriptions.py, orders.py, fulfilment.py and stripe_gateway.py.
+
+Step order: gateway -> shipping address -> shipping method -> patient ->
+prescription (only for prescription medicines) -> payment method -> preview.
+"""
+
+import logging
+
+from django import http
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views import generic
+from django.views.decorators.debug import sensitive_post_parameters
+from oscar.apps.basket.models import Basket
+from oscar.apps.checkout import exceptions
+from oscar.apps.checkout import views as oscar_views
+
+from checkout import fulfilment, orders, prescriptions, stripe_gateway
+from checkout.forms import PatientDetailsForm, PaymentMethodForm, PrescriptionForm
+from checkout.models import CheckoutAttempt, PaymentMethod
+
+logger = logging.getLogger(__name__)
+
+
+class PharmacyCheckoutMixin:
+    """The pre-conditions our extra steps add to Oscar's."""
+
+    def check_patient_details_are_captured(self, request):
+        if not prescriptions.basket_patient_captured(basket=request.basket):
+            raise exceptions.FailedPreCondition(
+                url=reverse("checkout:patient"),
+                message="Please tell us who the medicine is for.",
+            )
+
+    def check_prescription_is_captured(self, request):
+        basket = request.basket
+        if prescriptions.basket_needs_prescription(
+            basket=basket
+        ) and not prescriptions.basket_prescription_captured(basket=basket):
+            raise exceptions.FailedPreCondition(
+                url=reverse("checkout:prescription"),
+                message="Please give us your prescription.",
+            )
+
+    def check_payment_method_is_chosen(self, request):
+        method = self.checkout_session.payment_method()
+        allowed = {PaymentMethod.INVOICE.value}
+        if stripe_gateway.is_enabled():
+            allowed.add(PaymentMethod.CARD.value)
+        if method not in allowed:
+            raise exceptions.FailedPreCondition(
+                url=reverse("checkout:payment-method"),
+                message="Please choose how you would like to pay.",
+            )
+
+
+DETAILS_CAPTURED = [
+    "check_basket_is_not_empty",
+    "check_basket_is_valid",
+    "check_user_email_is_captured",
+    "check_shipping_data_is_captured",
+]
+
+
+class ShippingMethodView(oscar_views.ShippingMethodView):
+    success_url = reverse_lazy("checkout:patient")
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class PatientDetailsView(
+    PharmacyCheckoutMixin, oscar_views.CheckoutSessionMixin, generic.FormView
+):
+    template_name = "checkout/patient.html"
+    form_class = PatientDetailsForm
+    pre_conditions = DETAILS_CAPTURED
+
+    def get_initial(self):
+        patient = getattr(self.request.basket, "patient", None)
+        if patient is None or not self.request.basket.id:
+            return {}
+        return {
+            "full_name": patient.full_name,
+            "date_of_birth": patient.date_of_birth,
+            "allergies": patient.allergies,
+            "current_medicines": patient.current_medicines,
+        }
+
+    def form_valid(self, form):
+        prescriptions.patient_details_save(
+            basket=self.request.basket, data=form.cleaned_data
+        )
+        if prescriptions.basket_needs_prescription(basket=self.request.basket):
+            return redirect("checkout:prescription")
+        return redirect("checkout:payment-method")
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class PrescriptionView(
+    PharmacyCheckoutMixin, oscar_views.CheckoutSessionMixin, generic.FormView
+):
+    template_name = "checkout/prescription.html"
+    form_class = PrescriptionForm
+    pre_conditions = DETAILS_CAPTURED + ["check_patient_details_are_captured"]
+
+    def form_valid(self, form):
+        prescriptions.prescription_save(
+            basket=self.request.basket,
+            data=form.cleaned_data,
+            upload_kind=getattr(form, "upload_kind", None),
+        )
+        return redirect("checkout:payment-method")
+
+
+class PaymentMethodView(PharmacyCheckoutMixin, oscar_views.PaymentMethodView):
+    template_name = "checkout/payment_method.html"
+    pre_conditions = DETAILS_CAPTURED + [
+        "check_patient_details_are_captured",
+        "check_prescription_is_captured",
+    ]
+    skip_conditions = []
+
+    def get(self, request, *args, **kwargs):
+        return self._render(PaymentMethodForm(card_enabled=stripe_gateway.is_enabled()))
+
+    def post(self, request, *args, **kwargs):
+        form = PaymentMethodForm(request.POST, card_enabled=stripe_gateway.is_enabled())
+        if not form.is_valid():
+            return self._render(form)
+        self.checkout_session.pay_by(form.cleaned_data["method"])
+        return redirect("checkout:preview")
+
+    def _render(self, form):
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
+    """The preview page and "Place order"."""
+
+    pre_conditions = DETAILS_CAPTURED + [
+        "check_patient_details_are_captured",
+        "check_prescription_is_captured",
+        "check_payment_method_is_chosen",
+    ]
+
+    def get(self, request, *args, **kwargs):
+        if not self.preview:
+            return redirect("checkout:preview")
+        return super().get(request, *args, **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        # A second click on "Place order" arrives after the first emptied the
+        # basket: show the order the first click placed, not an empty basket.
+        if request.method == "POST" and request.POST.get("action") == "place_order":
+            placed = self._already_placed(request)
+            if placed is not None:
+                return placed
+        return super().dispatch(request, *args, **kwargs)
+
+    def _already_placed(self, request):
+        basket_id = (
+            request.session.get("checkout_data", {})
+            .get("submission", {})
+            .get("basket_id")
+        )
+        if not basket_id:
+            return None
+        attempt = (
+            CheckoutAttempt.objects.filter(basket_id=basket_id, order__isnull=False)
+            .order_by("-pk")
+            .first()
+        )
+        if attempt is None:
+            return None
+        request.session["checkout_order_id"] = attempt.order_id
+        return redirect("checkout:thank-you")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["payment_method"] = PaymentMethod(self.checkout_session.payment_method())
+        ctx["needs_prescription"] = prescriptions.basket_needs_prescription(
+            basket=self.request.basket
+        )
+        return ctx
+
+    def submit(
+        self,
+        user,
+        basket,
+        shipping_address,
+        shipping_method,
+        shipping_charge,
+        billing_address,
+        order_total,
+        **kwargs,
+    ):
+        # Lock the basket: a concurrent "Place order" for it waits here, then
+        # finds it already submitted.
+        locked = Basket.objects.select_for_update().get(pk=basket.pk)
+        if locked.status != Basket.OPEN:
+            placed = self._already_placed(self.request)
+            return placed or redirect("basket:summary")
+        order_number = self.generate_order_number(basket)
+        self.checkout_session.set_order_number(order_number)
+        self.freeze_basket(basket)
+        self.checkout_session.set_submitted_basket(basket)
+        method = self.checkout_session.payment_method()
+        attempt = CheckoutAttempt.objects.create(
+            basket=basket,
+            user=user if user.is_authenticated else None,
+            guest_email=self.checkout_session.get_guest_email() or "",
+            order_number=order_number,
+            attempt=CheckoutAttempt.objects.filter(order_number=order_number).count()
+            + 1,
+            payment_method=method,
+            amount=order_total.incl_tax,
+            currency=order_total.currency,
+            shipping_method_code=shipping_method.code,
+            shipping_address=_address_fields(shipping_address),
+        )
+        if method == PaymentMethod.CARD:
+            return self._redirect_to_stripe(attempt, user)
+        try:
+            with transaction.atomic():
+                order = orders.order_place(attempt_id=attempt.pk)
+        except orders.OrderNotPlaced as exc:
+            self.restore_frozen_basket()
+            return self.render_preview(self.request, error=str(exc))
+        return self._thank_you(order)
+
+    def _redirect_to_stripe(self, attempt, user):
+        email = user.email if user.is_authenticated else attempt.guest_email
+        try:
+            session_id, url = stripe_gateway.checkout_session_create(
+                order_number=attempt.order_number,
+                attempt=attempt.attempt,
+                amount=attempt.amount,
+                currency=attempt.currency,
+                customer_email=email,
+                success_url=self.request.build_absolute_uri(
+                    reverse("checkout:stripe-return")
+                )
+                + "?session_id={CHECKOUT_SESSION_ID}",
+                cancel_url=self.request.build_absolute_uri(
+                    reverse("checkout:stripe-cancel")
+                )
+                + f"?attempt={attempt.pk}",
+            )
+        except stripe_gateway.PaymentGatewayError as exc:
+            attempt.status = CheckoutAttempt.Status.FAILED
+            attempt.note = "Could not start Stripe Checkout"
+            attempt.save(update_fields=["status", "note", "updated_at"])
+            self.restore_frozen_basket()
+            return self.render_preview(self.request, error=str(exc))
+        attempt.stripe_session_id = session_id
+        attempt.save(update_fields=["stripe_session_id", "updated_at"])
+        return http.HttpResponseRedirect(url)
+
+    def _thank_you(self, order):
+        self.checkout_session.flush()
+        self.request.session["checkout_order_id"] = order.pk
+        return redirect("checkout:thank-you")
+
+
+def _address_fields(address) -> dict:
+    names = (
+        "title",
+        "first_name",
+        "last_name",
+        "line1",
+        "line2",
+        "line3",
+        "line4",
+        "state",
+        "postcode",
+        "notes",
+    )
+    fields = {name: getattr(address, name, "") or "" for name in names}
+    fields["country_id"] = address.country_id
+    fields["phone_number"] = str(address.phone_number or "")
+    return fields
+
+
+class StripeReturnView(generic.View):
+    """Where Stripe sends the shopper after authorising the card."""
+
+    def get(self, request):
+        session_id = request.GET.get("session_id", "")
+        attempt = (
+            CheckoutAttempt.objects.filter(
+                stripe_session_id=session_id, basket__owner=request.user
+            )
+            if request.user.is_authenticated
+            else CheckoutAttempt.objects.filter(stripe_session_id=session_id)
+        )
+        if not session_id or not attempt.exists():
+            raise http.Http404("Unknown checkout")
+        try:
+            order = fulfilment.checkout_fulfil(session_id=session_id)
+        except fulfilment.PaymentNotAuthorised:
+            messages.error(
+                request,
+                "Your card has not been authorised yet, so no order was placed. "
+                "Your basket is unchanged.",
+            )
+            fulfilment.checkout_end(
+                session_id=session_id, status=CheckoutAttempt.Status.FAILED
+            )
+            return redirect("basket:summary")
+        except (orders.OrderNotPlaced, stripe_gateway.PaymentGatewayError) as exc:
+            messages.error(request, str(exc))
+            return redirect("basket:summary")
+        request.session["checkout_order_id"] = order.pk
+        return redirect("checkout:thank-you")
+
+
+class StripeCancelView(generic.View):
+    """The shopper pressed back on Stripe's page: their basket is as they left it."""
+
+    def get(self, request):
+        attempt = CheckoutAttempt.objects.filter(pk=request.GET.get("attempt") or 0)
+        attempt = attempt.filter(
+            basket_id=request.session.get("checkout_data", {})
+            .get("submission", {})
+            .get("basket_id")
+        ).first()
+        if attempt is not None and attempt.stripe_session_id:
+            fulfilment.checkout_end(
+                session_id=attempt.stripe_session_id,
+                status=CheckoutAttempt.Status.CANCELLED,
+            )
+        messages.info(
+            request, "Payment cancelled. Nothing was charged; your basket is unchanged."
+        )
+        return redirect("basket:summary")

@@ -1,0 +1,113 @@
+"""Building checkouts and orders for tests through the real services."""
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from oscar.apps.address.models import Country
+from oscar.apps.basket.models import Basket
+from PIL import Image
+
+from catalog.partner.strategy import Selector
+from checkout import orders, prescriptions
+from checkout.models import CheckoutAttempt, PaymentMethod
+
+ADDRESS = {
+    "first_name": "Alex",
+    "last_name": "Rivera",
+    "line1": "1 Main Street",
+    "line4": "Springfield",
+    "state": "IL",
+    "postcode": "62701",
+    "phone_number": "+12175550100",
+}
+ADULT_DOB = datetime.date(1980, 5, 17)
+
+
+def png_upload(name: str = "rx.png") -> SimpleUploadedFile:
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buf, format="PNG")
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
+
+
+def basket_with(*, product, quantity: int = 1, owner=None) -> Basket:
+    basket = Basket.objects.create(owner=owner)
+    basket.strategy = Selector().strategy()
+    basket.add_product(product, quantity)
+    return basket
+
+
+def checkout_attempt(
+    *,
+    basket: Basket,
+    shipping: str = "standard",
+    method: str = PaymentMethod.INVOICE,
+    email: str = "guest@example.com",
+    with_prescription: bool = True,
+    amount: Decimal | None = None,
+) -> CheckoutAttempt:
+    """What pressing "Place order" records, built without the views."""
+    basket.strategy = Selector().strategy()
+    _, _, total = orders.basket_total(basket=basket, shipping_method_code=shipping)
+    prescriptions.patient_details_save(
+        basket=basket, data={"full_name": "Alex Rivera", "date_of_birth": ADULT_DOB}
+    )
+    if with_prescription:
+        upload = png_upload()
+        prescriptions.prescription_save(
+            basket=basket,
+            data={"source": "upload", "file": upload},
+            upload_kind=prescriptions.prescription_upload_check(upload=upload),
+        )
+    basket.freeze()
+    country = Country.objects.get(iso_3166_1_a2="US")
+    return CheckoutAttempt.objects.create(
+        basket=basket,
+        user=basket.owner,
+        guest_email="" if basket.owner else email,
+        order_number=str(100000 + basket.pk),
+        payment_method=method,
+        amount=total.incl_tax if amount is None else amount,
+        currency=total.currency,
+        shipping_method_code=shipping,
+        shipping_address={**ADDRESS, "country_id": country.pk},
+    )
+
+
+def place_order(*, product, quantity: int = 1, owner=None, **kwargs):
+    """An order awaiting prescription review, placed through orders.order_place."""
+    basket = basket_with(product=product, quantity=quantity, owner=owner)
+    attempt = checkout_attempt(basket=basket, **kwargs)
+    return orders.order_place(attempt_id=attempt.pk)
+
+
+def guest_checkout_to_preview(
+    client,
+    *,
+    product_page_add_url: str,
+    strength="10",
+    pack="30",
+    prescription=None,
+    payment="invoice",
+):
+    """Drive the real checkout views as a guest, up to the preview page."""
+    client.post(
+        product_page_add_url, {"strength": strength, "pack": pack, "quantity": 1}
+    )
+    client.post(
+        reverse("checkout:index"),
+        {"username": "guest@example.com", "options": "anonymous"},
+    )
+    client.post(reverse("checkout:shipping-address"), ADDRESS)
+    client.post(reverse("checkout:shipping-method"), {"method_code": "standard"})
+    client.post(
+        reverse("checkout:patient"),
+        {"full_name": "Alex Rivera", "date_of_birth": ADULT_DOB.isoformat()},
+    )
+    client.post(
+        reverse("checkout:prescription"),
+        prescription or {"source": "upload", "file": png_upload()},
+    )
+    return client.post(reverse("checkout:payment-method"), {"method": payment})

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Subquery
 
 from catalog import pricing
 from catalog.models import (
@@ -16,6 +16,7 @@ from catalog.models import (
     ProductAttributeValue,
     Strength,
 )
+from catalog.partner.models import StockRecord
 
 STRENGTH_ATTR = "strength_mg"
 TABLETS_ATTR = "tablets_per_pack"
@@ -94,18 +95,46 @@ class PriceTable:
         return (min(rates), max(rates)) if rates else None
 
 
-def _children_queryset() -> QuerySet:
-    return (
-        Product.objects.filter(is_public=True)
+def _pack_rows(**filters) -> list[dict]:
+    """Every public pack matching the filters with its facts, price and stock, in
+    one query: subqueries instead of prefetches, so the count never grows."""
+
+    def attribute(code: str, column: str) -> Subquery:
+        return Subquery(
+            ProductAttributeValue.objects.filter(
+                product=OuterRef("pk"), attribute__code=code
+            ).values(column)[:1]
+        )
+
+    def stock(column: str) -> Subquery:
+        # Oscar's strategy sells from a pack's first stock record.
+        return Subquery(
+            StockRecord.objects.filter(product=OuterRef("pk"))
+            .order_by("pk")
+            .values(column)[:1]
+        )
+
+    return list(
+        Product.objects.filter(is_public=True, **filters)
         .order_by()
-        .prefetch_related(
-            "stockrecords",
-            Prefetch(
-                "attribute_values",
-                queryset=ProductAttributeValue.objects.filter(
-                    attribute__code__in=[STRENGTH_ATTR, TABLETS_ATTR]
-                ).select_related("attribute"),
-            ),
+        .annotate(
+            strength=attribute(STRENGTH_ATTR, "value_float"),
+            tablets=attribute(TABLETS_ATTR, "value_integer"),
+            price=stock("price"),
+            currency=stock("price_currency"),
+            num_in_stock=stock("num_in_stock"),
+            num_allocated=stock("num_allocated"),
+        )
+        .values(
+            "pk",
+            "parent_id",
+            "title",
+            "strength",
+            "tablets",
+            "price",
+            "currency",
+            "num_in_stock",
+            "num_allocated",
         )
     )
 
@@ -136,44 +165,43 @@ def variant_facts(*, product: Product) -> tuple[Decimal, int] | None:
     return facts
 
 
-def _build_table(*, children: Sequence[Product], withdrawn: set[Decimal]) -> PriceTable:
+def _build_table(*, rows: Sequence[dict], withdrawn: set[Decimal]) -> PriceTable:
     raw = []
-    for child in children:
-        facts = variant_facts(product=child)
-        stockrecords = list(child.stockrecords.all())
-        if facts is None or not stockrecords or stockrecords[0].price is None:
+    for row in rows:
+        if row["strength"] is None or row["tablets"] is None or row["price"] is None:
             continue
-        raw.append((facts, child, stockrecords[0]))
+        mg = canonical_mg(Decimal(str(row["strength"])))
+        # SQLite hands subquery decimals back unquantised; prices are whole cents.
+        price = pricing.to_cents(Decimal(row["price"]))
+        raw.append(((mg, int(row["tablets"])), row, price))
     raw.sort(key=lambda r: r[0])
 
     base_pack: dict[Decimal, tuple[Decimal, int]] = {}
-    for (mg, tablets), _child, record in raw:
-        base_pack.setdefault(mg, (record.price, tablets))
+    for (mg, tablets), _row, price in raw:
+        base_pack.setdefault(mg, (price, tablets))
 
     variants = []
-    for (mg, tablets), child, record in raw:
+    for (mg, tablets), row, price in raw:
         base_price, base_tablets = base_pack[mg]
         saving, percent = pricing.pack_saving(
-            pack_price=record.price,
+            pack_price=price,
             tablets=tablets,
             base_pack_price=base_price,
             base_tablets=base_tablets,
         )
         variants.append(
             Variant(
-                product_id=child.pk,
-                title=child.title,
+                product_id=row["pk"],
+                title=row["title"],
                 strength_mg=mg,
                 tablets=tablets,
-                pack_price=record.price,
-                currency=record.price_currency,
-                per_tablet=pricing.per_tablet_price(
-                    pack_price=record.price, tablets=tablets
-                ),
+                pack_price=price,
+                currency=row["currency"],
+                per_tablet=pricing.per_tablet_price(pack_price=price, tablets=tablets),
                 saving=saving,
                 saving_percent=percent,
                 base_tablets=base_tablets,
-                in_stock=record.net_stock_level > 0,
+                in_stock=(row["num_in_stock"] or 0) - (row["num_allocated"] or 0) > 0,
                 strength_available=mg not in withdrawn,
             )
         )
@@ -183,32 +211,29 @@ def _build_table(*, children: Sequence[Product], withdrawn: set[Decimal]) -> Pri
 
 
 def product_price_table(*, product: Product) -> PriceTable:
-    """The strength x pack table for a parent product. Four queries."""
-    children = list(_children_queryset().filter(parent=product))
+    """The strength x pack table for a parent product. Two queries."""
+    rows = _pack_rows(parent=product)
     withdrawn = set(
         Strength.objects.filter(drug__product=product, is_available=False).values_list(
             "mg", flat=True
         )
     )
-    return _build_table(
-        children=children, withdrawn={canonical_mg(mg) for mg in withdrawn}
-    )
+    return _build_table(rows=rows, withdrawn={canonical_mg(mg) for mg in withdrawn})
 
 
 def price_tables_for(*, products: Sequence[Product]) -> dict[int, PriceTable]:
     """Price tables for many parent products at once (catalogue listings)."""
     ids = [p.pk for p in products]
-    by_parent: dict[int, list[Product]] = defaultdict(list)
-    for child in _children_queryset().filter(parent_id__in=ids):
-        by_parent[child.parent_id].append(child)
+    by_parent: dict[int, list[dict]] = defaultdict(list)
+    for row in _pack_rows(parent_id__in=ids):
+        by_parent[row["parent_id"]].append(row)
     withdrawn: dict[int, set[Decimal]] = defaultdict(set)
     for product_id, mg in Strength.objects.filter(
         drug__product_id__in=ids, is_available=False
     ).values_list("drug__product_id", "mg"):
         withdrawn[product_id].add(canonical_mg(mg))
     return {
-        pid: _build_table(children=by_parent[pid], withdrawn=withdrawn[pid])
-        for pid in ids
+        pid: _build_table(rows=by_parent[pid], withdrawn=withdrawn[pid]) for pid in ids
     }
 
 

@@ -34,9 +34,9 @@ class ProductDetailView(OscarProductDetailView):
         return super().redirect_if_necessary(current_path, product)
 
     def get_queryset(self):
-        return Product.objects.select_related("drug", "parent").prefetch_related(
-            "images"
-        )
+        return Product.objects.select_related(
+            "drug", "parent", "product_class"
+        ).prefetch_related("images")
 
     def get_context_data(self, **kwargs):
         # Skips Oscar's stock-alert form: every pack is stocked by the pharmacy.

@@ -14,6 +14,8 @@ from oscar.templatetags.currency_filters import currency
 from catalog import selectors
 from catalog.forms import VariantChoiceForm
 from catalog.models import Product
+from catalog.reviews import selectors as review_selectors
+from catalog.reviews.forms import ProductReviewForm
 
 
 def _browsable_products():
@@ -50,7 +52,30 @@ class ProductDetailView(OscarProductDetailView):
         drug = getattr(product, "drug", None)
         ctx["drug"] = drug
         ctx["sections"] = selectors.monograph_sections(drug=drug) if drug else []
+        ctx.update(self._reviews_context(product))
         return ctx
+
+    def _reviews_context(self, product) -> dict:
+        summary = review_selectors.review_summary(product=product)
+        sort = self.request.GET.get("sort", "newest")
+        sort = sort if sort in review_selectors.SORTS else "newest"
+        try:
+            page = int(self.request.GET.get("reviews_page", 1))
+        except ValueError:
+            page = 1
+        pages = review_selectors.page_count(total=summary.count)
+        page = min(max(page, 1), pages)
+        return {
+            "review_summary": summary,
+            "reviews": review_selectors.approved_reviews(
+                product=product, sort=sort, page=page, total=summary.count
+            ),
+            "review_sort": sort,
+            "review_sorts": review_selectors.SORT_LABELS,
+            "reviews_page": page,
+            "reviews_pages": range(1, pages + 1) if pages > 1 else [],
+            "review_form": ProductReviewForm(product=product, user=self.request.user),
+        }
 
     def _selected_variant(self, table):
         """The pack named by ?strength=&pack= (the no-JavaScript path), if on sale."""

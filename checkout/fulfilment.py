@@ -56,7 +56,7 @@ def _release(*, attempt_id: int, payment_intent_id: str) -> None:
         if attempt.status == CheckoutAttempt.Status.PENDING:
             attempt.status = CheckoutAttempt.Status.FAILED
             attempt.save(update_fields=["status", "updated_at"])
-        basket_thaw(basket_id=attempt.basket_id)
+        _basket_give_back(attempt)
     try:
         stripe_gateway.payment_release(payment_intent_id=payment_intent_id)
     except stripe_gateway.PaymentGatewayError:
@@ -75,7 +75,17 @@ def checkout_end(*, session_id: str, status: str) -> None:
             return
         attempt.status = status
         attempt.save(update_fields=["status", "updated_at"])
-        basket_thaw(basket_id=attempt.basket_id)
+        _basket_give_back(attempt)
+
+
+def _basket_give_back(attempt: CheckoutAttempt) -> None:
+    """Thaw the basket, unless a later checkout of it now holds the freeze
+    (a late event for an old attempt must not unfreeze the one being paid)."""
+    if CheckoutAttempt.objects.filter(
+        basket_id=attempt.basket_id, pk__gt=attempt.pk
+    ).exists():
+        return
+    basket_thaw(basket_id=attempt.basket_id)
 
 
 def basket_thaw(*, basket_id: int) -> None:

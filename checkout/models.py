@@ -11,14 +11,17 @@ from django.utils.functional import LazyObject
 from oscar.apps.checkout.models import *  # noqa: F403
 
 
+class _NoUrlStorage(FileSystemStorage):
+    def url(self, name):
+        raise ValueError("Private files have no URL; use the pharmacist's file view.")
+
+
 class PrivateStorage(LazyObject):
     """Prescription files: outside MEDIA_ROOT, with no URL. Served only by a
     view that checks the pharmacist permission."""
 
     def _setup(self):
-        self._wrapped = FileSystemStorage(
-            location=settings.PRIVATE_MEDIA_ROOT, base_url=None
-        )
+        self._wrapped = _NoUrlStorage(location=settings.PRIVATE_MEDIA_ROOT)
 
 
 private_storage = PrivateStorage()

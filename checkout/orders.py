@@ -64,6 +64,13 @@ def _lock_and_check_stock(*, basket: Basket) -> None:
                 f"Sorry, {line.product.get_title()} has just sold out. "
                 "Your basket is unchanged; please choose another pack."
             )
+        # Still on sale? A strength can be withdrawn while the shopper pays.
+        info = basket.strategy.fetch_for_line(line)
+        if not info.availability.is_purchase_permitted(line.quantity)[0]:
+            raise OrderNotPlaced(
+                f"Sorry, {line.product.get_title()} is no longer available. "
+                "Your basket is unchanged; please choose another pack."
+            )
 
 
 def order_place(

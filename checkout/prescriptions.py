@@ -5,6 +5,7 @@ order lifecycle (checkout/lifecycle.py) records the decisions.
 """
 
 import datetime
+import warnings
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
@@ -78,10 +79,20 @@ def prescription_upload_check(*, upload) -> UploadKind:
     if head == b"%PDF-":
         return UploadKind(*PDF_TYPE)
     try:
-        with Image.open(upload) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        with warnings.catch_warnings():
+            # A header claiming a huge image is refused, never decoded.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                kind = image.format
+                image.verify()
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise ValidationError(
             "Please upload a photo or scan as JPEG or PNG, or a PDF."
         ) from exc

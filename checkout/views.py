@@ -11,6 +11,7 @@ import logging
 from django import http
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -19,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from oscar.apps.basket.models import Basket
 from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import views as oscar_views
+from oscar.apps.checkout.utils import CheckoutSessionData
 
 from checkout import fulfilment, orders, prescriptions, stripe_gateway
 from checkout.forms import PatientDetailsForm, PaymentMethodForm, PrescriptionForm
@@ -162,12 +164,14 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         return super().dispatch(request, *args, **kwargs)
 
     def _already_placed(self, request):
-        basket_id = (
-            request.session.get("checkout_data", {})
-            .get("submission", {})
-            .get("basket_id")
-        )
+        if request.basket.is_empty and request.session.get("checkout_order_id"):
+            # The first click placed the order and emptied the basket.
+            return redirect("checkout:thank-you")
+        basket_id = _submitted_basket_id(request)
         if not basket_id:
+            return None
+        if not request.basket.is_empty and request.basket.pk != basket_id:
+            # A new basket: this is a new order, not a second click on the old one.
             return None
         attempt = (
             CheckoutAttempt.objects.filter(basket_id=basket_id, order__isnull=False)
@@ -285,19 +289,31 @@ def _address_fields(address) -> dict:
     return fields
 
 
+def _submitted_basket_id(request) -> int | None:
+    return (
+        request.session.get("checkout_data", {}).get("submission", {}).get("basket_id")
+    )
+
+
 class StripeReturnView(generic.View):
-    """Where Stripe sends the shopper after authorising the card."""
+    """Where Stripe sends the shopper after authorising the card. Only the
+    browser that started this checkout may see its result."""
 
     def get(self, request):
         session_id = request.GET.get("session_id", "")
+        # This browser's checkout, or the order it already placed (a reload).
         attempt = (
-            CheckoutAttempt.objects.filter(
-                stripe_session_id=session_id, basket__owner=request.user
+            CheckoutAttempt.objects.filter(stripe_session_id=session_id)
+            .filter(
+                Q(basket_id=_submitted_basket_id(request))
+                | Q(
+                    order_id=request.session.get("checkout_order_id"),
+                    order__isnull=False,
+                )
             )
-            if request.user.is_authenticated
-            else CheckoutAttempt.objects.filter(stripe_session_id=session_id)
+            .first()
         )
-        if not session_id or not attempt.exists():
+        if not session_id or attempt is None:
             raise http.Http404("Unknown checkout")
         try:
             order = fulfilment.checkout_fulfil(session_id=session_id)
@@ -314,6 +330,9 @@ class StripeReturnView(generic.View):
         except (orders.OrderNotPlaced, stripe_gateway.PaymentGatewayError) as exc:
             messages.error(request, str(exc))
             return redirect("basket:summary")
+        # A fresh checkout next time: the old submission must not be taken for
+        # a second click on a new order.
+        CheckoutSessionData(request).flush()
         request.session["checkout_order_id"] = order.pk
         return redirect("checkout:thank-you")
 
@@ -323,11 +342,7 @@ class StripeCancelView(generic.View):
 
     def get(self, request):
         attempt = CheckoutAttempt.objects.filter(pk=request.GET.get("attempt") or 0)
-        attempt = attempt.filter(
-            basket_id=request.session.get("checkout_data", {})
-            .get("submission", {})
-            .get("basket_id")
-        ).first()
+        attempt = attempt.filter(basket_id=_submitted_basket_id(request)).first()
         if attempt is not None and attempt.stripe_session_id:
             fulfilment.checkout_end(
                 session_id=attempt.stripe_session_id,

@@ -10,6 +10,7 @@ from django.db import transaction
 
 PRICE_EDITORS = "Price editors"
 PHARMACISTS = "Pharmacists"
+REVIEW_MODERATORS = "Review moderators"
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     # Prices and availability, nothing else: no deleting, no users, no orders.
@@ -29,11 +30,18 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("checkout", "view_patientdetails"),
         ("checkout", "view_orderevent"),
         ("order", "view_order"),
+        # Side-effect reports arrive as reviews; the pharmacist follows them up.
+        ("reviews", "view_productreview"),
+        ("reviews", "moderate_review"),
         ("catalogue", "view_packprice"),
         ("catalogue", "view_drug"),
         ("catalogue", "view_monographsection"),
         ("catalogue", "change_monographsection"),
         ("catalogue", "view_strength"),
+    ],
+    REVIEW_MODERATORS: [
+        ("reviews", "view_productreview"),
+        ("reviews", "moderate_review"),
     ],
 }
 
@@ -60,7 +68,11 @@ class DemoAccount:
     password: str | None  # None when the account already existed
 
 
-DEMO_ACCOUNTS = (("price-editor", PRICE_EDITORS), ("pharmacist", PHARMACISTS))
+DEMO_ACCOUNTS = (
+    ("price-editor", PRICE_EDITORS),
+    ("pharmacist", PHARMACISTS),
+    ("review-moderator", REVIEW_MODERATORS),
+)
 
 
 @transaction.atomic

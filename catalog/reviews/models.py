@@ -1,1 +1,44 @@
-from oscar.apps.catalogue.reviews.models import *
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from oscar.apps.catalogue.reviews.abstract_models import AbstractProductReview
+
+
+class ProductReview(AbstractProductReview):
+    """Oscar's review, with what a pharmacy needs: a side-effect flag that routes
+    the review to a pharmacist, a hashed IP for rate limiting, and who moderated."""
+
+    side_effect_reported = models.BooleanField(
+        "describes a side effect",
+        default=False,
+        help_text="The customer says this describes a side effect they experienced. "
+        "A pharmacist follows up; such a review is never published automatically.",
+    )
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta(AbstractProductReview.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "email"],
+                condition=~Q(email=""),
+                name="one_review_per_product_and_email",
+            )
+        ]
+        permissions = [("moderate_review", "Can approve or reject reviews")]
+
+    @property
+    def reviewer_name(self):
+        # Only the display name is ever shown; never the email.
+        return self.name or "Customer"
+
+
+from oscar.apps.catalogue.reviews.models import *  # noqa: E402,F403

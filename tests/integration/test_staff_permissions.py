@@ -16,6 +16,7 @@ from catalog.partner.models import StockRecord
 from pharmacy.staff import (
     PHARMACISTS,
     PRICE_EDITORS,
+    REVIEW_MODERATORS,
     demo_staff_create,
     staff_groups_ensure,
 )
@@ -321,12 +322,13 @@ def test_staff_groups_ensure_is_repeatable_and_resets_extra_powers(db):
     assert not again[PRICE_EDITORS].permissions.filter(pk=extra.pk).exists()
 
 
-def test_demo_staff_create_makes_a_price_editor_and_a_pharmacist(db):
+def test_demo_staff_create_makes_a_price_editor_a_pharmacist_and_a_moderator(db):
     accounts = {a.username: a for a in demo_staff_create()}
 
     assert {(a.username, a.role) for a in accounts.values()} == {
         ("price-editor", PRICE_EDITORS),
         ("pharmacist", PHARMACISTS),
+        ("review-moderator", REVIEW_MODERATORS),
     }
     users = get_user_model().objects
     for account in accounts.values():
@@ -364,7 +366,7 @@ def test_create_demo_staff_prints_new_passwords_once(db):
     call_command("create_demo_staff", stdout=out)
     users = get_user_model().objects
     first = out.getvalue()
-    for username in ("price-editor", "pharmacist"):
+    for username in ("price-editor", "pharmacist", "review-moderator"):
         assert f"username {username!r}" in first
     hashes = dict(users.values_list("username", "password"))
 
@@ -379,10 +381,12 @@ def test_create_demo_staff_prints_new_passwords_once(db):
         for line in first.splitlines()
         if "password '" in line
     ]
-    assert len(printed) == 2
+    assert len(printed) == 3
     for password in printed:
         assert password not in second
-    for username, password in zip(("price-editor", "pharmacist"), printed, strict=True):
+    for username, password in zip(
+        ("price-editor", "pharmacist", "review-moderator"), printed, strict=True
+    ):
         assert users.get(username=username).check_password(password)
 
 

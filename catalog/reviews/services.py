@@ -1,0 +1,98 @@
+"""Writing reviews and moderating them."""
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog.reviews.models import ProductReview
+
+RATE_LIMIT = 3
+RATE_WINDOW = timedelta(hours=1)
+
+
+class ReviewRefused(Exception):
+    """Not saved; the message is safe to show."""
+
+
+def ip_fingerprint(*, ip: str) -> str:
+    """A keyed hash of the client IP: enough to rate-limit, useless to identify."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}|review-ip|{ip}".encode()).hexdigest()
+
+
+def review_rate_limited(*, ip_hash: str, email: str) -> bool:
+    """True when this IP or this email posted RATE_LIMIT reviews in the last hour."""
+    since = timezone.now() - RATE_WINDOW
+    recent = ProductReview.objects.filter(date_created__gte=since)
+    by_ip = recent.filter(ip_hash=ip_hash).count() if ip_hash else 0
+    by_email = recent.filter(email__iexact=email).count() if email else 0
+    return by_ip >= RATE_LIMIT or by_email >= RATE_LIMIT
+
+
+def review_exists(*, product, user, email: str) -> bool:
+    match = Q(email__iexact=email) if email else Q(pk__in=[])
+    if user is not None and user.is_authenticated:
+        match |= Q(user=user)
+    return ProductReview.objects.filter(Q(product=product) & match).exists()
+
+
+def review_create(*, product, user, data: dict, ip_hash: str) -> ProductReview:
+    """Save a review for moderation. It is never published here: every review
+    waits for a moderator, and one describing a side effect for a pharmacist."""
+    if user is not None and user.is_authenticated:
+        email = user.email
+        name = user.get_full_name() or "Customer"
+    else:
+        user = None
+        email = data["email"].strip()
+        name = data["name"].strip()
+    if review_exists(product=product, user=user, email=email):
+        raise ReviewRefused("You have already reviewed this product. Thank you!")
+    if review_rate_limited(ip_hash=ip_hash, email=email):
+        raise ReviewRefused(
+            "You have posted several reviews in the last hour. Please try again later."
+        )
+    try:
+        with transaction.atomic():
+            return _save(
+                product=product,
+                user=user,
+                name=name,
+                email=email,
+                data=data,
+                ip_hash=ip_hash,
+            )
+    except IntegrityError as exc:  # a double submit racing the check above
+        raise ReviewRefused(
+            "You have already reviewed this product. Thank you!"
+        ) from exc
+
+
+def _save(*, product, user, name, email, data, ip_hash) -> ProductReview:
+    return ProductReview.objects.create(
+        product=product,
+        user=user,
+        name=name,
+        email=email,
+        score=data["score"],
+        title=data["title"].strip(),
+        body=data["body"].strip(),
+        side_effect_reported=bool(data.get("side_effect_reported")),
+        ip_hash=ip_hash,
+        status=ProductReview.FOR_MODERATION,
+    )
+
+
+def reviews_moderate(*, reviews, actor, approve: bool) -> int:
+    """Approve or reject reviews; only moderators may. Returns how many changed."""
+    if actor is None or not actor.has_perm("reviews.moderate_review"):
+        raise PermissionError("You do not have permission to moderate reviews.")
+    status = ProductReview.APPROVED if approve else ProductReview.REJECTED
+    return (
+        ProductReview.objects.filter(pk__in=[r.pk for r in reviews])
+        .exclude(status=status)
+        .update(status=status, moderated_by=actor, moderated_at=timezone.now())
+    )

@@ -12,6 +12,7 @@ class CatalogueConfig(apps.CatalogueConfig):
 
     def ready(self) -> None:
         super().ready()
+        from catalog import receivers  # noqa: F401  cache invalidation
         from catalog.views import VariantBasketAddView
 
         self.variant_add_view = VariantBasketAddView

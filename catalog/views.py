@@ -1,3 +1,4 @@
+import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from oscar.apps.basket.views import BasketAddView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.templatetags.currency_filters import currency
 
+from catalog import cache as catalog_cache
 from catalog import selectors
 from catalog.forms import VariantChoiceForm
 from catalog.models import Product
@@ -44,19 +46,36 @@ class ProductDetailView(OscarProductDetailView):
         # Skips Oscar's stock-alert form: every pack is stocked by the pharmacy.
         ctx = super(OscarProductDetailView, self).get_context_data(**kwargs)
         product = self.object
-        table = selectors.product_price_table(product=product)
+        table = catalog_cache.cached(
+            name=f"price-table:{product.pk}",
+            scopes=[catalog_cache.product_scope(product.pk)],
+            compute=lambda: selectors.product_price_table(product=product),
+        )
         ctx["price_table"] = table
         ctx["selected"] = self._selected_variant(table)
         ctx["variant_data"] = _variant_json(table)
         ctx["max_quantity"] = settings.OSCAR_MAX_BASKET_QUANTITY_THRESHOLD
         drug = getattr(product, "drug", None)
         ctx["drug"] = drug
-        ctx["sections"] = selectors.monograph_sections(drug=drug) if drug else []
+        ctx["sections"] = (
+            catalog_cache.cached(
+                name=f"sections:{product.pk}",
+                scopes=[catalog_cache.product_scope(product.pk)],
+                compute=lambda: selectors.monograph_sections(drug=drug),
+            )
+            if drug
+            else []
+        )
         ctx.update(self._reviews_context(product))
         return ctx
 
     def _reviews_context(self, product) -> dict:
-        summary = review_selectors.review_summary(product=product)
+        scopes = [catalog_cache.reviews_scope(product.pk)]
+        summary = catalog_cache.cached(
+            name=f"review-summary:{product.pk}",
+            scopes=scopes,
+            compute=lambda: review_selectors.review_summary(product=product),
+        )
         sort = self.request.GET.get("sort", "newest")
         sort = sort if sort in review_selectors.SORTS else "newest"
         try:
@@ -67,8 +86,12 @@ class ProductDetailView(OscarProductDetailView):
         page = min(max(page, 1), pages)
         return {
             "review_summary": summary,
-            "reviews": review_selectors.approved_reviews(
-                product=product, sort=sort, page=page, total=summary.count
+            "reviews": catalog_cache.cached(
+                name=f"reviews:{product.pk}:{sort}:{page}",
+                scopes=scopes,
+                compute=lambda: review_selectors.approved_reviews(
+                    product=product, sort=sort, page=page, total=summary.count
+                ),
             ),
             "review_sort": sort,
             "review_sorts": review_selectors.SORT_LABELS,
@@ -166,7 +189,12 @@ class CatalogueView(ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         products = list(ctx["products"])
-        tables = selectors.price_tables_for(products=products)
+        ids = ",".join(str(p.pk) for p in products)
+        tables = catalog_cache.cached(
+            name=f"listing:{hashlib.sha256(ids.encode()).hexdigest()[:16]}",
+            scopes=[catalog_cache.LISTING],
+            compute=lambda: selectors.price_tables_for(products=products),
+        )
         ctx["cards"] = [(p, tables[p.pk]) for p in products]
         ctx["summary"] = "All medicines"
         return ctx

@@ -11,6 +11,7 @@ from oscar.apps.order.models import Order, ShippingAddress
 from oscar.apps.order.utils import OrderCreator
 from oscar.apps.payment.models import Source, SourceType
 
+from catalog import cache as catalog_cache
 from catalog.partner.models import StockRecord
 from catalog.partner.strategy import Selector
 from checkout import notifications
@@ -145,6 +146,7 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
         guest_email=attempt.guest_email or "",
     )
     _record_payment(order=order, attempt=attempt)
+    _stock_changed(basket)
     PatientDetails.objects.filter(basket=basket).update(order=order, basket=None)
     Prescription.objects.filter(basket=basket).update(order=order, basket=None)
     basket.submit()
@@ -164,6 +166,13 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
         )
     )
     return order
+
+
+def _stock_changed(basket: Basket) -> None:
+    for line in basket.all_lines():
+        catalog_cache.product_changed(
+            product_id=line.product.parent_id or line.product_id
+        )
 
 
 def _shipping_address(fields: dict) -> ShippingAddress:

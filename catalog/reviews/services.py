@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from catalog import cache as catalog_cache
 from catalog.reviews.models import ProductReview
 
 RATE_LIMIT = 3
@@ -91,8 +92,14 @@ def reviews_moderate(*, reviews, actor, approve: bool) -> int:
     if actor is None or not actor.has_perm("reviews.moderate_review"):
         raise PermissionError("You do not have permission to moderate reviews.")
     status = ProductReview.APPROVED if approve else ProductReview.REJECTED
-    return (
-        ProductReview.objects.filter(pk__in=[r.pk for r in reviews])
-        .exclude(status=status)
-        .update(status=status, moderated_by=actor, moderated_at=timezone.now())
+    changing = ProductReview.objects.filter(pk__in=[r.pk for r in reviews]).exclude(
+        status=status
     )
+    product_ids = set(changing.values_list("product_id", flat=True))
+    count = changing.update(
+        status=status, moderated_by=actor, moderated_at=timezone.now()
+    )
+    for product_id in product_ids:
+        # The public summary changes at once, cache included.
+        catalog_cache.reviews_changed(product_id=product_id)
+    return count

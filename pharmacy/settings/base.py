@@ -128,15 +128,22 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
+# "catalog" holds shared catalogue data (see catalog/cache.py). It must be shared
+# by every app server, so without Redis it is a dummy and nothing is cached.
 if env("REDIS_URL", default=""):
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL"),
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-        }
+        "default": {**_redis, "KEY_PREFIX": "pharmacy"},
+        "catalog": {**_redis, "KEY_PREFIX": "pharmacy-catalog"},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "catalog": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
 
 AUTHENTICATION_BACKENDS = (
     "oscar.apps.customer.auth_backends.EmailBackend",

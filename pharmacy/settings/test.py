@@ -15,3 +15,12 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 SERVE_MEDIA = True
+
+# Exercise the catalogue cache and its invalidation in every test.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "catalog": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "catalog",
+    },
+}

@@ -182,3 +182,40 @@ def test_basket_page_queries_do_not_grow_with_the_number_of_lines(
 
     assert one_page.content.decode().count('<tr data-line="') == 1
     assert five_page.content.decode().count('<tr data-line="') == 5
+
+
+def test_product_page_with_a_cold_cache_stays_within_budget_and_constant(client):
+    """Every cache emptied (catalogue data and thumbnail lookups): the page
+    recomputes everything, still in a fixed number of queries."""
+    from django.core.cache import caches
+
+    counts = []
+    for title, grid in (
+        ("Coldfew", many_packs(strengths=2, pack_sizes=7)),
+        ("Coldmany", many_packs(strengths=10, pack_sizes=14)),
+    ):
+        url = drug_with_image(
+            title=title, prices=grid, sections=3
+        ).product.get_absolute_url()
+        warm_up(client, url)
+        caches["default"].clear()
+        caches["catalog"].clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries.captured_queries))
+
+    assert counts[0] == counts[1]
+    assert counts[0] <= MAX_QUERIES
+
+
+def test_product_page_with_a_warm_cache_reads_only_the_product(client):
+    url = drug_with_image(sections=3).product.get_absolute_url()
+    warm_up(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    # The product with its image; price table, monograph and reviews from cache.
+    tables = {
+        q["sql"].split('FROM "')[1].split('"')[0] for q in queries if "FROM" in q["sql"]
+    }
+    assert "partner_stockrecord" not in " ".join(tables)
+    assert "catalogue_monographsection" not in tables

@@ -1,0 +1,42 @@
+"""Cache invalidation for catalogue data. Signals, because staff change these
+rows through the admin as well as through our services; the rule is only
+"a save bumps the versions of what it shows"."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from catalog import cache
+from catalog.models import Drug, MonographSection, Product, Strength
+from catalog.partner.models import StockRecord
+from catalog.reviews.models import ProductReview
+
+
+def _drug_product_id(product: Product) -> int:
+    return product.parent_id or product.pk
+
+
+@receiver([post_save, post_delete], sender=StockRecord)
+def stockrecord_changed(sender, instance, **kwargs):
+    cache.product_changed(product_id=_drug_product_id(instance.product))
+
+
+@receiver([post_save, post_delete], sender=Product)
+def product_changed(sender, instance, **kwargs):
+    cache.product_changed(product_id=_drug_product_id(instance))
+
+
+@receiver([post_save, post_delete], sender=Strength)
+@receiver([post_save, post_delete], sender=MonographSection)
+def drug_part_changed(sender, instance, **kwargs):
+    cache.product_changed(product_id=instance.drug.product_id)
+
+
+@receiver([post_save, post_delete], sender=Drug)
+def drug_changed(sender, instance, **kwargs):
+    cache.product_changed(product_id=instance.product_id)
+
+
+@receiver([post_save, post_delete], sender=ProductReview)
+def review_changed(sender, instance, **kwargs):
+    if instance.product_id:
+        cache.reviews_changed(product_id=instance.product_id)

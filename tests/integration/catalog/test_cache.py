@@ -1,0 +1,58 @@
+"""Cached catalogue data is never stale: each change shows on the next page view."""
+
+from decimal import Decimal
+
+import pytest
+
+from catalog.models import Strength
+from catalog.partner.models import StockRecord
+from tests.checkout_helpers import place_order
+from tests.factories import make_drug
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_lowest_price_shows_on_the_listing_and_product_page_at_once(client):
+    drug = make_drug(prices={"10": {30: "38.70", 360: "219.60"}})
+    assert "$0.61" in client.get("/catalogue/").content.decode()  # now cached
+    assert "$219.60" in client.get(drug.product.get_absolute_url()).content.decode()
+
+    record = StockRecord.objects.get(product__upc__endswith="-10-360")
+    record.price = Decimal("180.00")
+    record.save()
+
+    assert "$0.50" in client.get("/catalogue/").content.decode()
+    page = client.get(drug.product.get_absolute_url()).content.decode()
+    assert "$180.00" in page and "$219.60" not in page
+
+
+def test_switching_a_strength_off_removes_it_from_the_cached_page(client):
+    drug = make_drug()
+    url = drug.product.get_absolute_url()
+    assert 'name="strength" value="25"' in client.get(url).content.decode()
+
+    strength = Strength.objects.get(drug=drug, mg=25)
+    strength.is_available = False
+    strength.save()
+
+    assert 'name="strength" value="25"' not in client.get(url).content.decode()
+
+
+def test_a_monograph_edit_shows_at_once(client, drug):
+    url = drug.product.get_absolute_url()
+    client.get(url)
+    section = drug.sections.first()
+    section.body = "Freshly edited advice."
+    section.save()
+
+    assert "Freshly edited advice." in client.get(url).content.decode()
+
+
+def test_the_last_pack_sold_shows_out_of_stock_at_once(client):
+    drug = make_drug(prices={"10": {30: "38.70"}}, stock=1)
+    url = drug.product.get_absolute_url()
+    assert "out of stock" not in client.get(url).content.decode()
+
+    place_order(product=drug.product.children.get())
+
+    assert "out of stock" in client.get(url).content.decode()

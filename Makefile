@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup lint format check clean
+.PHONY: run serve bench test install setup lint format check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,23 @@ setup: install
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production configuration (gunicorn, DEBUG off, whitenoise, cached templates)
+# on plain http at 127.0.0.1. Uses DATABASE_URL and REDIS_URL when set.
+SERVE_ENV = DJANGO_SETTINGS_MODULE=pharmacy.settings.prod ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 SERVE_MEDIA=1 \
+	SECRET_KEY="$$(cat .serve-secret-key)"
+
+.serve-secret-key:
+	umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: setup .serve-secret-key
+	env $(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	env $(SERVE_ENV) $(VENV)/bin/gunicorn pharmacy.wsgi --workers 2 --bind $(HOST):$(PORT)
+
+# Throughput against the stack's own floor; writes bench/results/. Needs PostgreSQL and Redis.
+bench: install
+	$(PY) bench/run.py
 
 test: install
 	$(PY) -m pytest

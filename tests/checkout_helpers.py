@@ -13,6 +13,7 @@ from PIL import Image
 from catalog.partner.strategy import Selector
 from checkout import orders, prescriptions
 from checkout.models import CheckoutAttempt, PaymentMethod
+from tests.factories import reference_data_ensure
 
 ADDRESS = {
     "first_name": "Alex",
@@ -62,6 +63,7 @@ def checkout_attempt(
             upload_kind=prescriptions.prescription_upload_check(upload=upload),
         )
     basket.freeze()
+    reference_data_ensure()
     country = Country.objects.get(iso_3166_1_a2="US")
     return CheckoutAttempt.objects.create(
         basket=basket,
@@ -93,6 +95,7 @@ def guest_checkout_to_preview(
     payment="invoice",
 ):
     """Drive the real checkout views as a guest, up to the preview page."""
+    reference_data_ensure()
     client.post(
         product_page_add_url, {"strength": strength, "pack": pack, "quantity": 1}
     )

@@ -161,3 +161,16 @@ def many_packs(*, strengths: int, pack_sizes: int) -> dict[str, dict[int, str]]:
         }
         for s in range(strengths)
     }
+
+
+def reference_data_ensure() -> None:
+    """The rows our data migrations create (the US as shipping country, the order
+    email types). A transactional test's flush empties every table, so tests
+    that commit call this instead of trusting the migrations ran just before."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("checkout.migrations.0002_us_shipping_and_order_emails").forwards(
+        apps, None
+    )

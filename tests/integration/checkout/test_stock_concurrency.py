@@ -1,0 +1,111 @@
+"""The last packs on the shelf, bought by many shoppers at once.
+
+Only PostgreSQL locks rows: SQLite serialises whole-database writes and ignores
+SELECT ... FOR UPDATE, so this race can only be run, and only matters, there.
+"""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.conf import settings
+from django.db import close_old_connections, connection
+from oscar.apps.order.models import Order
+
+from catalog.models import Product
+from catalog.partner.models import StockRecord
+from checkout import orders
+from checkout.models import CheckoutAttempt
+from tests.checkout_helpers import basket_with, checkout_attempt
+from tests.factories import reference_data_ensure
+
+BUYERS = 50
+LAST_PACKS = 10
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+pytestmark = [
+    pytest.mark.skipif(
+        not ON_POSTGRES,
+        reason=(
+            "Needs PostgreSQL (set DATABASE_URL): SQLite has no row locks, so "
+            "concurrent buyers can't race for the same stock record there."
+        ),
+    ),
+    # Committed data, so that every buyer's own connection sees it.
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def united_states():
+    """The migrations add the US; a transactional test that ran before this
+    one emptied every table, so add it again (committed, like the rest)."""
+    reference_data_ensure()
+
+
+def test_fifty_buyers_of_the_last_ten_packs_make_exactly_ten_orders(
+    drug, united_states
+):
+    pack = Product.objects.get(upc=f"{drug.product.upc}-10-30")
+    StockRecord.objects.filter(product=pack).update(
+        num_in_stock=LAST_PACKS, num_allocated=0
+    )
+    attempts = [
+        checkout_attempt(
+            basket=basket_with(product=pack, quantity=1), with_prescription=False
+        ).pk
+        for _ in range(BUYERS)
+    ]
+    start = threading.Barrier(BUYERS)
+    outcomes: dict[int, str] = {}
+    unexpected: list[BaseException] = []
+    lock = threading.Lock()
+
+    def buy(attempt_id: int) -> None:
+        try:
+            start.wait(timeout=30)
+            try:
+                orders.order_place(attempt_id=attempt_id)
+                outcome = "placed"
+            except orders.OrderNotPlaced as exc:
+                outcome = f"refused: {exc}"
+            with lock:
+                outcomes[attempt_id] = outcome
+        except BaseException as exc:  # anything else fails the test below
+            with lock:
+                unexpected.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buy, args=(pk,)) for pk in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    close_old_connections()
+
+    assert not any(thread.is_alive() for thread in threads)
+    assert unexpected == []
+    kinds = Counter(outcome.split(":")[0] for outcome in outcomes.values())
+    assert kinds == {"placed": LAST_PACKS, "refused": BUYERS - LAST_PACKS}
+    assert all(
+        "sold out" in outcome
+        for outcome in outcomes.values()
+        if outcome.startswith("refused")
+    )
+    assert Order.objects.count() == LAST_PACKS
+    record = StockRecord.objects.get(product=pack)
+    assert (record.num_in_stock, record.num_allocated) == (LAST_PACKS, LAST_PACKS)
+    assert record.net_stock_level == 0
+    placed = CheckoutAttempt.objects.filter(status=CheckoutAttempt.Status.PLACED)
+    assert placed.count() == LAST_PACKS
+    assert set(placed.values_list("order__number", flat=True)) == set(
+        Order.objects.values_list("number", flat=True)
+    )
+    assert (
+        CheckoutAttempt.objects.filter(
+            status=CheckoutAttempt.Status.PENDING, order__isnull=True
+        ).count()
+        == BUYERS - LAST_PACKS
+    )

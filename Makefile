@@ -38,6 +38,7 @@ serve: setup .serve-secret-key
 
 # Throughput against the stack's own floor; writes bench/results/. Needs PostgreSQL and Redis.
 bench: install
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) bench/run.py
 
 test: install

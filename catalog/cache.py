@@ -71,5 +71,16 @@ def reviews_changed(*, product_id: int) -> None:
 
 
 def cached(*, name: str, scopes: list[str], compute: Callable[[], T]) -> T:
-    versions = ".".join(str(_version(s)) for s in scopes)
-    return _cache().get_or_set(f"catalog:{name}:{versions}", compute, TIMEOUT)
+    return _cache().get_or_set(_key(name, scopes), compute, TIMEOUT)
+
+
+def _key(name: str, scopes: list[str]) -> str:
+    return f"catalog:{name}:" + ".".join(str(_version(s)) for s in scopes)
+
+
+def peek(*, name: str, scopes: list[str]):
+    return _cache().get(_key(name, scopes))
+
+
+def store(*, name: str, scopes: list[str], value) -> None:
+    _cache().set(_key(name, scopes), value, TIMEOUT)

@@ -1,9 +1,15 @@
 import hashlib
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import (
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,13 +25,62 @@ from catalog.models import Product
 from catalog.reviews import selectors as review_selectors
 from catalog.reviews.forms import ProductReviewForm
 
+CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def _shareable(request) -> bool:
+    """Whether this visitor sees the same page as any other anonymous visitor
+    with the same basket size: no account, no flash messages waiting."""
+    if request.method != "GET" or "messages" in request.COOKIES:
+        return False
+    if request.user.is_authenticated:
+        return False
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    return not (session_key and request.session.get("_messages"))
+
+
+class SharedPageCacheMixin:
+    """Anonymous visitors share one rendering of a catalogue page, cached under
+    the versions of the data it shows, so any change is seen at once. The only
+    per-visitor part, the CSRF token, is swapped in on every hit; logged-in
+    visitors and anyone with a message waiting always get a fresh page."""
+
+    def page_cache_scopes(self) -> list[str]:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not _shareable(request):
+            return super().dispatch(request, *args, **kwargs)
+        variant = f"{request.get_full_path()}|basket={request.basket.num_items}"
+        name = "page:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
+        self.kwargs = kwargs
+        key_scopes = self.page_cache_scopes()
+        html = catalog_cache.peek(name=name, scopes=key_scopes)
+        if html is not None:
+            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200 and hasattr(response, "render"):
+            response.render()
+            # Each {% csrf_token %} masks the token afresh: replace them all.
+            body = CSRF_INPUT.sub(
+                f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"',
+                response.content.decode(),
+            )
+            catalog_cache.store(name=name, scopes=key_scopes, value=body)
+        return response
+
 
 def _browsable_products():
     return Product.objects.browsable().select_related("drug", "product_class")
 
 
-class ProductDetailView(OscarProductDetailView):
+class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
     """Oscar's product page, with the price table and monograph of a drug."""
+
+    def page_cache_scopes(self) -> list[str]:
+        pk = int(self.kwargs["pk"])
+        return [catalog_cache.product_scope(pk), catalog_cache.reviews_scope(pk)]
 
     def redirect_if_necessary(self, current_path, product):
         # A pack has no page of its own: show the drug with that pack chosen.
@@ -175,13 +230,16 @@ class VariantBasketAddView(BasketAddView):
         return reverse("basket:summary")
 
 
-class CatalogueView(ListView):
+class CatalogueView(SharedPageCacheMixin, ListView):
     """Replaces Oscar's search-backed listing with a plain one that prices each
     drug in a fixed number of queries."""
 
     template_name = "catalog/browse.html"
     context_object_name = "products"
     paginate_by = 20
+
+    def page_cache_scopes(self) -> list[str]:
+        return [catalog_cache.LISTING]
 
     def get_queryset(self):
         return _browsable_products().prefetch_related("images").order_by("title")

@@ -22,6 +22,14 @@ class VerifiedBuyerFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _pending_first():
+    return Case(
+        When(status=ProductReview.FOR_MODERATION, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
 @admin.register(ProductReview)
 class ProductReviewAdmin(admin.ModelAdmin):
     """Moderation: pending reviews first; side-effect reports for the pharmacist."""
@@ -59,17 +67,14 @@ class ProductReviewAdmin(admin.ModelAdmin):
     fields = readonly_fields
 
     def get_queryset(self, request):
-        pending_first = Case(
-            When(status=ProductReview.FOR_MODERATION, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
         return (
-            super()
-            .get_queryset(request)
-            .annotate(is_verified_buyer=verified_buyer(), pending_first=pending_first)
-            .order_by("pending_first", "-date_created")
+            super().get_queryset(request).annotate(is_verified_buyer=verified_buyer())
         )
+
+    def get_ordering(self, request):
+        # The changelist orders by this and drops get_queryset's order_by (it
+        # would fall back to the model's Meta.ordering, by votes).
+        return (_pending_first().asc(), "-date_created")
 
     def has_add_permission(self, request):
         return False

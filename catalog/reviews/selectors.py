@@ -67,12 +67,12 @@ def review_summary(*, product) -> ReviewSummary:
 
 def verified_buyer():
     """True when the reviewer placed an order containing this product: matched
-    by account, or by the email a guest ordered with."""
+    by account, or by the email a guest ordered with (in any letter case)."""
     lines = Line.objects.filter(
         Q(product__parent=OuterRef("product")) | Q(product=OuterRef("product"))
     ).filter(
         Q(order__user=OuterRef("user"))
-        | (Q(order__guest_email=OuterRef("email")) & ~Q(order__guest_email=""))
+        | (Q(order__guest_email__iexact=OuterRef("email")) & ~Q(order__guest_email=""))
     )
     return Exists(lines)
 

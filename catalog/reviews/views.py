@@ -3,11 +3,15 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView
 from oscar.apps.catalogue.reviews.views import *  # noqa: F403
-from oscar.apps.catalogue.reviews.views import AddVoteView  # noqa: F401
+from oscar.apps.catalogue.reviews.views import AddVoteView as OscarAddVoteView
+from oscar.apps.catalogue.reviews.views import (
+    ProductReviewDetail as OscarProductReviewDetail,
+)
 
 from catalog.models import Product
 from catalog.reviews import services
 from catalog.reviews.forms import ProductReviewForm
+from catalog.reviews.models import ProductReview
 
 MODERATION_MESSAGE = "Thank you! Your review will appear once it has been approved."
 
@@ -65,3 +69,22 @@ class CreateProductReview(FormView):
         if review.side_effect_reported:
             messages.info(self.request, side_effect_advice())
         return redirect(self.product.get_absolute_url() + "#reviews")
+
+
+def _published(kwargs):
+    """Approved reviews of the product in the URL: the only ones the public sees.
+    A pending or rejected review (a side-effect report among them) stays private."""
+    return ProductReview.objects.filter(
+        status=ProductReview.APPROVED, product_id=kwargs["product_pk"]
+    )
+
+
+class ProductReviewDetail(OscarProductReviewDetail):
+    def get_queryset(self):
+        return _published(self.kwargs)
+
+
+class AddVoteView(OscarAddVoteView):
+    def post(self, request, *args, **kwargs):
+        get_object_or_404(_published(kwargs), pk=kwargs["pk"])
+        return super().post(request, *args, **kwargs)

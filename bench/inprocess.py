@@ -1,0 +1,108 @@
+"""In-process numbers for the benchmark: queries per page with a cold cache,
+queries per guest order, and the median time of a guest order, measured with
+Django's test client against the benchmark database. Prints JSON."""
+
+import io
+import json
+import re
+import statistics
+import sys
+import time
+
+import django
+
+django.setup()
+
+from django.core.cache import caches  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from PIL import Image  # noqa: E402
+
+PRODUCT = sys.argv[1] if len(sys.argv) > 1 else "/catalogue/baclofen_1/"
+ADDRESS = {
+    "first_name": "Bench",
+    "last_name": "Shopper",
+    "line1": "1 Main Street",
+    "line4": "Springfield",
+    "state": "IL",
+    "postcode": "62701",
+}
+
+
+def png():
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(buf, format="PNG")
+    buf.seek(0)
+    buf.name = "rx.png"
+    return buf
+
+
+def cold_queries(client: Client, path: str) -> int:
+    client.get(path)  # thumbnails drawn once, as on a live site
+    caches["default"].clear()
+    caches["catalog"].clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def guest_order(client: Client) -> str:
+    client.get(PRODUCT)
+    client.post(PRODUCT + "add/", {"strength": "10", "pack": "30", "quantity": "1"})
+    client.get("/checkout/")
+    client.post("/checkout/", {"username": "bench@example.com", "options": "anonymous"})
+    client.post("/checkout/shipping-address/", ADDRESS)
+    client.post("/checkout/shipping-method/", {"method_code": "standard"})
+    client.post(
+        "/checkout/patient/",
+        {"full_name": "Bench Shopper", "date_of_birth": "1980-05-17"},
+    )
+    client.post("/checkout/prescription/", {"source": "upload", "file": png()})
+    client.post("/checkout/payment-method/", {"method": "invoice"})
+    client.get("/checkout/preview/")
+    response = client.post("/checkout/preview/", {"action": "place_order"}, follow=True)
+    match = re.search(r"order (\d+) is received", response.content.decode())
+    assert match, "guest order was not placed"
+    return match.group(1)
+
+
+def main() -> None:
+    pages = {}
+    for name, path in (
+        ("home", "/"),
+        ("catalogue", "/catalogue/"),
+        ("product", PRODUCT),
+    ):
+        pages[name] = cold_queries(Client(), path)
+    basket_client = Client()
+    basket_client.post(
+        PRODUCT + "add/", {"strength": "10", "pack": "30", "quantity": "1"}
+    )
+    pages["basket (1 line)"] = cold_queries(basket_client, "/basket/")
+
+    with CaptureQueriesContext(connection) as ctx:
+        guest_order(Client())
+    order_queries = len(ctx.captured_queries)
+
+    timings = []
+    for _ in range(20):
+        client = Client()
+        start = time.perf_counter()
+        guest_order(client)
+        timings.append((time.perf_counter() - start) * 1000)
+    print(
+        json.dumps(
+            {
+                "queries_per_page_cold_cache": pages,
+                "queries_per_guest_order": order_queries,
+                "guest_order_ms_median": round(statistics.median(timings), 1),
+                "guest_order_ms_all": [round(t, 1) for t in timings],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

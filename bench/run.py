@@ -1,0 +1,289 @@
+#!/usr/bin/env python
+"""`make bench`: the store under load, against its own floor, in one run.
+
+Starts gunicorn (2 sync workers, production settings) on PostgreSQL and Redis
+with the demo catalogue, then drives each target for a fixed time at
+concurrency 8: wrk for single requests, locust for the whole guest order. The
+floor is /healthz, a view that returns "ok" through the same stack. Writes
+bench/results/latest.{md,json} and prints PASS or FAIL for each budget.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PY = sys.executable
+DURATION = int(os.environ.get("BENCH_SECONDS", "15"))
+CONCURRENCY = 8
+DB_NAME = "pharmacy_bench"
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5")
+PRODUCT = "/catalogue/baclofen_1/"
+
+BUDGETS = [
+    ("product page >= 0.5 x floor", lambda r: r["targets"]["product"]["ratio"] >= 0.5),
+    ("catalogue >= 0.3 x floor", lambda r: r["targets"]["catalogue"]["ratio"] >= 0.3),
+    (
+        "product page <= 10 queries, cold cache",
+        lambda r: r["inprocess"]["queries_per_page_cold_cache"]["product"] <= 10,
+    ),
+    (
+        "guest order <= 150 queries",
+        lambda r: r["inprocess"]["queries_per_guest_order"] <= 150,
+    ),
+    (
+        "guest order median <= 200 ms in process",
+        lambda r: r["inprocess"]["guest_order_ms_median"] <= 200,
+    ),
+]
+
+
+def env(port: int | None = None) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pharmacy.settings.prod",
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "REDIS_URL": REDIS,
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "SERVE_MEDIA": "1",
+        "MEDIA_ROOT": str(ROOT / "bench" / ".media"),
+        "PRIVATE_MEDIA_ROOT": str(ROOT / "bench" / ".private"),
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+def sh(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, check=check, cwd=ROOT, **kwargs)
+
+
+def prepare() -> None:
+    if not shutil.which("wrk"):
+        sh("apt-get", "install", "-y", "-qq", "wrk")
+    sh("psql", PG + "/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {DB_NAME}")
+    sh("psql", PG + "/postgres", "-q", "-c", f"CREATE DATABASE {DB_NAME}")
+    sh("redis-cli", "-u", REDIS, "flushdb", stdout=subprocess.DEVNULL)
+    for media in (".media", ".private"):
+        shutil.rmtree(ROOT / "bench" / media, ignore_errors=True)
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["load_catalog"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        sh(PY, "manage.py", *command, env=env(), stdout=subprocess.DEVNULL)
+    # Plenty of stock so a long run never sells out.
+    sh(
+        PY,
+        "manage.py",
+        "shell",
+        "-c",
+        "from catalog.partner.models import StockRecord;"
+        "StockRecord.objects.update(num_in_stock=10**6)",
+        env=env(),
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "pharmacy.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env(),
+        stderr=open(RESULTS / "gunicorn.log", "w"),
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start; see bench/results/gunicorn.log")
+
+
+def wrk(url: str, script: str | None = None, extra_env: dict | None = None) -> dict:
+    args = ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{DURATION}s", "--latency", url]
+    if script:
+        args[1:1] = ["-s", script]
+    out = sh(
+        *args, capture_output=True, text=True, env={**os.environ, **(extra_env or {})}
+    ).stdout
+
+    def latency(pct: str) -> float:
+        value, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "errors": errors,
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+    }
+
+
+def add_to_basket_env(base: str) -> dict:
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    with opener.open(base + PRODUCT) as page:
+        html = page.read().decode()
+        cookie = page.headers.get_all("Set-Cookie")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    csrf = next(c.split(";")[0] for c in cookie if c.startswith("csrftoken="))
+    return {
+        "BENCH_BODY": f"csrfmiddlewaretoken={token}&strength=10&pack=30&quantity=1",
+        "BENCH_COOKIE": csrf,
+        "BENCH_REFERER": base + PRODUCT,
+    }
+
+
+def locust_checkout(base: str) -> dict:
+    prefix = RESULTS / "locust"
+    sh(
+        str(Path(PY).parent / "locust"),
+        "-f",
+        "bench/locustfile.py",
+        "--headless",
+        "-u",
+        str(CONCURRENCY),
+        "-r",
+        str(CONCURRENCY),
+        "-t",
+        f"{DURATION}s",
+        "--host",
+        base,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--product-path",
+        PRODUCT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    rows = (prefix.with_name("locust_stats.csv")).read_text().splitlines()
+    header = rows[0].split(",")
+    stats = {
+        r.split(",")[1]: dict(zip(header, r.split(","), strict=False)) for r in rows[1:]
+    }
+    empty = {"Requests/s": 0, "50%": 0, "99%": 0, "Request Count": 0}
+    placed = stats.get("checkout: place order", empty)
+    total = stats["Aggregated"]
+    return {
+        "rps": round(float(placed["Requests/s"]), 2),
+        "p50_ms": float(placed["50%"]),
+        "p99_ms": float(placed["99%"]),
+        "errors": int(total["Failure Count"]),
+        "requests": int(placed["Request Count"]),
+        "note": "completed guest orders per second; p50/p99 of the place-order request",
+        "all_requests_rps": round(float(total["Requests/s"]), 2),
+    }
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        f"Benchmark of {report['when']} (`{report['command']}`): gunicorn, 2 sync workers, "
+        f"production settings, PostgreSQL + Redis, {DURATION} s per target, concurrency "
+        f"{CONCURRENCY}.",
+        "",
+        "| target | req/s | p50 ms | p99 ms | errors | x floor |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, t in report["targets"].items():
+        lines.append(
+            f"| {name} | {t['rps']:.1f} | {t['p50_ms']} | {t['p99_ms']} | "
+            f"{t['errors']} | {t['ratio']:.2f} |"
+        )
+    ip = report["inprocess"]
+    lines += ["", "| in process | value |", "| --- | ---: |"]
+    for page, n in ip["queries_per_page_cold_cache"].items():
+        lines.append(f"| queries, {page} (cold cache) | {n} |")
+    lines.append(f"| queries per guest order | {ip['queries_per_guest_order']} |")
+    lines.append(f"| guest order, median of 20 | {ip['guest_order_ms_median']} ms |")
+    lines += ["", "| budget | result |", "| --- | --- |"]
+    lines += [f"| {name} | {result} |" for name, result in report["budgets"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    prepare()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(port)
+    try:
+        for path in ("/", "/catalogue/", PRODUCT):  # thumbnails and caches, once
+            urllib.request.urlopen(base + path).read()
+        targets = {
+            "floor (/healthz)": wrk(base + "/healthz"),
+            "home": wrk(base + "/"),
+            "catalogue": wrk(base + "/catalogue/"),
+            "product": wrk(base + PRODUCT),
+            "add to basket (POST)": wrk(
+                base + PRODUCT + "add/", "bench/post.lua", add_to_basket_env(base)
+            ),
+            "guest order (locust)": locust_checkout(base),
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    floor = targets["floor (/healthz)"]["rps"]
+    for t in targets.values():
+        t["ratio"] = round(t["rps"] / floor, 3) if floor else 0.0
+    inprocess = json.loads(
+        sh(
+            PY, "bench/inprocess.py", PRODUCT, env=env(), capture_output=True, text=True
+        ).stdout.splitlines()[-1]
+    )
+    report = {
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "make bench",
+        "duration_s": DURATION,
+        "concurrency": CONCURRENCY,
+        "targets": targets,
+        "inprocess": inprocess,
+    }
+    report["budgets"] = {
+        name: "PASS" if check(report) else "FAIL" for name, check in BUDGETS
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    text = markdown(report)
+    (RESULTS / "latest.md").write_text(text)
+    print(text)
+    return 0 if all(v == "PASS" for v in report["budgets"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,6 +4,7 @@ from django import forms
 from localflavor.us.forms import USStateSelect, USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 from oscar.apps.checkout.forms import *  # noqa: F403
+from oscar.apps.checkout.forms import GatewayForm as OscarGatewayForm
 from oscar.apps.checkout.forms import ShippingAddressForm as OscarShippingAddressForm
 
 from checkout import prescriptions
@@ -141,3 +142,14 @@ class PaymentMethodForm(forms.Form):
             choices.insert(0, (PaymentMethod.CARD.value, PaymentMethod.CARD.label))
         self.fields["method"].choices = choices
         self.fields["method"].initial = choices[0][0]
+
+
+class GatewayForm(OscarGatewayForm):
+    """Oscar's "who are you?" form with labels a screen reader can announce."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["options"].label = "Do you have an account with us?"
+        # Only returning customers need it; Oscar ignores it for guests.
+        self.fields["password"].required = False
+        self.fields["password"].label = "Password (returning customers)"

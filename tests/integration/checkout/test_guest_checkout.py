@@ -32,3 +32,31 @@ def test_guest_places_an_invoice_order_that_awaits_prescription_review(client, d
     assert str(order.shipping_incl_tax) == "4.95"
     assert order.prescription.file_content_type == "image/png"
     assert order.patient.full_name == "Alex Rivera"
+
+
+def test_a_returning_customer_without_the_right_password_is_not_let_in(client, drug):
+    from tests.factories import UserFactory
+
+    UserFactory(email="known@example.com")
+    client.post(add_url(drug.product), {"strength": "10", "pack": "30", "quantity": 1})
+
+    for password in ("", "wrong-password"):
+        response = client.post(
+            reverse("checkout:index"),
+            {
+                "username": "known@example.com",
+                "options": "existing",
+                "password": password,
+            },
+        )
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+        assert response.context["form"].errors
+
+
+def test_the_gateway_asks_plainly_whether_the_shopper_has_an_account(client, drug):
+    client.post(add_url(drug.product), {"strength": "10", "pack": "30", "quantity": 1})
+
+    page = client.get(reverse("checkout:index")).content.decode()
+
+    assert "Do you have an account with us?" in page

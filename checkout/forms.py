@@ -153,3 +153,9 @@ class GatewayForm(OscarGatewayForm):
         # Only returning customers need it; Oscar ignores it for guests.
         self.fields["password"].required = False
         self.fields["password"].label = "Password (returning customers)"
+
+    def clean(self):
+        returning = not (self.is_guest_checkout() or self.is_new_account_checkout())
+        if returning and not self.data.get("password"):
+            raise forms.ValidationError("Please enter your password.")
+        return super().clean()

@@ -170,9 +170,10 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
 
 def _stock_changed(basket: Basket) -> None:
     for line in basket.all_lines():
-        catalog_cache.product_changed(
-            product_id=line.product.parent_id or line.product_id
-        )
+        product_id = line.product.parent_id or line.product_id
+        catalog_cache.product_changed(product_id=product_id)
+        # A new buyer may have reviewed it: "Verified buyer" badges change too.
+        catalog_cache.reviews_changed(product_id=product_id)
 
 
 def _shipping_address(fields: dict) -> ShippingAddress:

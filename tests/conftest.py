@@ -4,6 +4,17 @@ from pharmacy.staff import PRICE_EDITORS, staff_groups_ensure
 from tests.factories import UserFactory, make_drug
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: ids are reused after a rollback, so a
+    cached page could otherwise belong to another test's data."""
+    from django.core.cache import caches
+
+    for alias in ("default", "catalog"):
+        caches[alias].clear()
+    yield
+
+
 @pytest.fixture
 def drug(db):
     """A prescription drug with two strengths and a few packs, plus three sections."""

@@ -1,0 +1,249 @@
+"""Shared helpers for the review tests: reviews built in the database, reviews
+posted through the real form, staff in each role, and a small HTML tree."""
+
+import itertools
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+from django.urls import reverse
+from django.utils.functional import empty
+
+from catalog.models import Product
+from catalog.reviews.models import ProductReview
+from checkout.models import private_storage
+from pharmacy.staff import (
+    PHARMACISTS,
+    PRICE_EDITORS,
+    REVIEW_MODERATORS,
+    staff_groups_ensure,
+)
+from tests.factories import UserFactory
+
+MODERATION_MESSAGE = "Thank you! Your review will appear once it has been approved."
+GUEST_IP = "203.0.113.7"
+
+# What a guest types into the form; tests change one thing at a time.
+GUEST_REVIEW = {
+    "score": "4",
+    "title": "Eased my back spasms",
+    "body": "Took it for a month; drowsy at first.",
+    "name": "Robin",
+    "email": "robin@example.com",
+}
+
+_serial = itertools.count(1)
+
+
+def add_review(product, *, status=ProductReview.APPROVED, **fields) -> ProductReview:
+    """A review saved straight to the database (approved unless told)."""
+    n = next(_serial)
+    values = {
+        "score": 4,
+        "title": f"Review number {n}",
+        "body": f"The body of review number {n}.",
+        "name": f"Reviewer {n}",
+        "email": f"reviewer{n}@example.com",
+        **fields,
+    }
+    return ProductReview.objects.create(product=product, status=status, **values)
+
+
+def review_url(product) -> str:
+    return reverse(
+        "catalogue:reviews-add",
+        kwargs={"product_slug": product.slug, "product_pk": product.pk},
+    )
+
+
+def vote_url(review) -> str:
+    return reverse(
+        "catalogue:reviews-vote",
+        kwargs={
+            "product_slug": review.product.slug,
+            "product_pk": review.product_id,
+            "pk": review.pk,
+        },
+    )
+
+
+def post_review(client, product, *, ip: str = GUEST_IP, follow=False, **changes):
+    """POST the review form as a browser would; a change of None leaves the
+    field out."""
+    data = {k: v for k, v in {**GUEST_REVIEW, **changes}.items() if v is not None}
+    return client.post(review_url(product), data, follow=follow, REMOTE_ADDR=ip)
+
+
+def pack_of(product) -> Product:
+    """A sellable pack (child product) of a drug's product."""
+    return product.children.order_by("pk").first()
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def staff_in(group: str):
+    user = UserFactory(is_staff=True)
+    user.groups.add(staff_groups_ensure()[group])
+    return user
+
+
+@pytest.fixture(autouse=True)
+def fresh_catalog_cache():
+    """The catalogue cache lives in this process across tests, keyed by product
+    id, and SQLite gives a rolled-back id out again: start each test empty."""
+    caches["catalog"].clear()
+    yield
+    caches["catalog"].clear()
+
+
+@pytest.fixture
+def moderator(db):
+    return staff_in(REVIEW_MODERATORS)
+
+
+@pytest.fixture
+def pharmacist(db):
+    return staff_in(PHARMACISTS)
+
+
+@pytest.fixture
+def price_editor_user(db):
+    return staff_in(PRICE_EDITORS)
+
+
+@pytest.fixture
+def plain_staff(db):
+    return UserFactory(is_staff=True)
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory(
+        username="dana",
+        email="dana.lee@example.com",
+        first_name="Dana",
+        last_name="Lee",
+    )
+
+
+@pytest.fixture
+def private_root(tmp_path, settings):
+    """Prescription uploads of placed orders go to a fresh folder per test."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty
+    yield settings.PRIVATE_MEDIA_ROOT
+    private_storage._wrapped = empty
+
+
+# A small DOM over the standard library's HTML parser.
+
+VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
+
+
+class Node:
+    def __init__(self, tag: str, attrs) -> None:
+        self.tag = tag
+        self.attrs = dict(attrs)
+        self.children: list = []
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            if isinstance(child, Node):
+                yield from child.walk()
+
+    @property
+    def raw_text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.raw_text for c in self.children)
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", [])
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, attrs)
+        self.stack[-1].children.append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag, attrs):
+        self.stack[-1].children.append(Node(tag, attrs))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def parse(html: str) -> Node:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+def page(response) -> Node:
+    assert response.status_code == 200, response.status_code
+    return parse(response.content.decode())
+
+
+def find_all(root: Node, tag: str, *, cls: str | None = None, **attrs) -> list[Node]:
+    """Elements called tag (with that class and those attributes) under root."""
+    return [
+        el
+        for el in root.walk()
+        if el.tag == tag
+        and (cls is None or cls in (el.attrs.get("class") or "").split())
+        and all(el.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())
+    ]
+
+
+def find_one(root: Node, tag: str, **kwargs) -> Node:
+    found = find_all(root, tag, **kwargs)
+    assert len(found) == 1, f"expected one <{tag} {kwargs}>, found {len(found)}"
+    return found[0]
+
+
+def text(node: Node) -> str:
+    """The element's text as a reader sees it: whitespace collapsed."""
+    return re.sub(r"\s+", " ", node.raw_text).strip()
+
+
+def messages_on(root: Node) -> list[str]:
+    return [text(m) for m in find_all(root, "div", cls="message")]
+
+
+def shown_reviews(root: Node) -> list[Node]:
+    """The <li> of each review in the product page's list, in order."""
+    return find_all(root, "li", cls="review")
+
+
+def shown_titles(root: Node) -> list[str]:
+    return [text(find_one(li, "h3")) for li in shown_reviews(root)]
+
+
+def review_item(root: Node, review) -> Node:
+    return find_one(root, "li", id=f"review-{review.pk}")
+
+
+def field_box(root: Node, name: str) -> Node:
+    """The element holding a review-form field with its label, hint and errors."""
+    form = find_one(root, "section", cls="review-form")
+    for box in find_all(form, "div", cls="field") + find_all(form, "fieldset"):
+        if find_all(box, "input", name=name) or find_all(box, "textarea", name=name):
+            return box
+    raise AssertionError(f"no field called {name!r} in the review form")

@@ -146,7 +146,11 @@ def to_gateway(page: Page, live_server) -> None:
 
 def gateway_as_guest(page: Page) -> None:
     page.get_by_label("My email address is").fill(EMAIL)
-    choose(page, "Options", "I am a new customer and want to checkout as a guest")
+    choose(
+        page,
+        "Do you have an account with us?",
+        "I am a new customer and want to checkout as a guest",
+    )
     press_continue(page)
     expect(page).to_have_url(re.compile(r"/checkout/shipping-address/$"))
     expect_heading(page, "Delivery address")

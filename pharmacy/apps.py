@@ -7,11 +7,16 @@ class PharmacyConfig(AppConfig):
 
     def ready(self) -> None:
         from oscar.apps.analytics import receivers
+        from oscar.apps.basket.signals import basket_addition
         from oscar.apps.catalogue.signals import product_viewed
+        from oscar.apps.order.signals import order_placed
         from oscar.apps.search.signals import user_search
 
-        # Oscar's analytics bumps a counter row on every product view and search:
-        # a write inside a GET, which serialises requests and, on SQLite, fails
-        # some of them with "database is locked". We don't use those counters.
+        # Oscar's analytics bumps counter rows on every product view, search,
+        # basket addition and order: writes inside GETs that serialise requests
+        # ("database is locked" on SQLite), and a create race that turns
+        # concurrent add-to-baskets into 500s on PostgreSQL. We use none of them.
         product_viewed.disconnect(receivers.receive_product_view)
         user_search.disconnect(receivers.receive_product_search)
+        basket_addition.disconnect(receivers.receive_basket_addition)
+        order_placed.disconnect(receivers.receive_order_placed)

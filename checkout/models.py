@@ -27,6 +27,11 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def get_private_storage() -> PrivateStorage:
+    # A callable, so migrations record this function, not one machine's path.
+    return private_storage
+
+
 def prescription_upload_to(instance, filename: str) -> str:
     # A random name: the customer's file name may itself be health data.
     return f"prescriptions/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
@@ -91,7 +96,7 @@ class Prescription(models.Model):
     )
     source = models.CharField(max_length=16, choices=Source.choices)
     file = models.FileField(
-        storage=private_storage, upload_to=prescription_upload_to, blank=True
+        storage=get_private_storage, upload_to=prescription_upload_to, blank=True
     )
     file_content_type = models.CharField(max_length=64, blank=True)
     prescriber_name = models.CharField(max_length=200, blank=True)

@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('source', models.CharField(choices=[('upload', 'Uploaded prescription'), ('prescriber', "Prescriber's details")], max_length=16)),
-                ('file', models.FileField(blank=True, storage=checkout.models._NoUrlStorage(location='/work/main/private'), upload_to=checkout.models.prescription_upload_to)),
+                ('file', models.FileField(blank=True, storage=checkout.models.get_private_storage, upload_to=checkout.models.prescription_upload_to)),
                 ('file_content_type', models.CharField(blank=True, max_length=64)),
                 ('prescriber_name', models.CharField(blank=True, max_length=200)),
                 ('prescriber_phone', models.CharField(blank=True, max_length=32)),

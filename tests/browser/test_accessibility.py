@@ -1,43 +1,16 @@
 """axe-core scans of the shopper's pages, in the same browser: no serious or
 critical violations allowed."""
 
-import json
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from tests.browser.axe import assert_no_serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BLOCKING = ("serious", "critical")
-
-
-def assert_no_serious_violations(page: Page) -> None:
-    results = Axe().run(page)
-    violations = [
-        v for v in results.response["violations"] if v.get("impact") in BLOCKING
-    ]
-    report = [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "nodes": [
-                {
-                    "target": n["target"],
-                    "html": n["html"],
-                    "summary": n.get("failureSummary"),
-                }
-                for n in v["nodes"]
-            ],
-        }
-        for v in violations
-    ]
-    assert not violations, (
-        f"axe found serious/critical violations on {page.url}:\n"
-        + json.dumps(report, indent=2)
-    )
 
 
 def test_home_page(page: Page, live_server, baclofen):

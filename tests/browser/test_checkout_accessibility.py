@@ -2,13 +2,12 @@
 validation errors, then the order status pages: no serious or critical
 violations allowed."""
 
-import json
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.browser.axe import assert_no_serious_violations
 from tests.browser.test_checkout_journey import (
     address_fill,
     checkout_conditions,
@@ -35,34 +34,6 @@ BLOCKING = ("serious", "critical")
 def ready(baclofen, settings, tmp_path):
     with checkout_conditions(drug=baclofen, settings=settings, tmp_path=tmp_path):
         yield baclofen
-
-
-def assert_no_serious_violations(page: Page) -> None:
-    results = Axe().run(page)
-    violations = [
-        v for v in results.response["violations"] if v.get("impact") in BLOCKING
-    ]
-    report = [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "helpUrl": v.get("helpUrl"),
-            "nodes": [
-                {
-                    "target": n["target"],
-                    "html": n["html"],
-                    "summary": n.get("failureSummary"),
-                }
-                for n in v["nodes"]
-            ],
-        }
-        for v in violations
-    ]
-    assert not violations, (
-        f"axe found serious/critical violations on {page.url}:\n"
-        + json.dumps(report, indent=2)
-    )
 
 
 def test_gateway(page: Page, live_server, ready):

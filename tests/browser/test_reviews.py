@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from catalog.reviews.models import ProductReview
 from pharmacy.staff import REVIEW_MODERATORS, staff_groups_ensure
-from tests.browser.test_accessibility import assert_no_serious_violations
+from tests.browser.axe import assert_no_serious_violations
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

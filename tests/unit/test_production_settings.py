@@ -1,0 +1,52 @@
+"""Production settings: no insecure defaults, and Django's deployment checks pass."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PROD = {
+    "DJANGO_SETTINGS_MODULE": "pharmacy.settings.prod",
+    "SECRET_KEY": "a-long-random-production-secret-" + "k" * 40,
+    "ALLOWED_HOSTS": "shop.example.com",
+}
+
+
+def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_no_issues_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PROD)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PROD.items() if k != "SECRET_KEY"}
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    env = {k: v for k, v in PROD.items() if k != "ALLOWED_HOSTS"}
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr

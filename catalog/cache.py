@@ -75,7 +75,14 @@ def cached(*, name: str, scopes: list[str], compute: Callable[[], T]) -> T:
 
 
 def _key(name: str, scopes: list[str]) -> str:
-    return f"catalog:{name}:" + ".".join(str(_version(s)) for s in scopes)
+    # One round trip for all the versions; a scope never bumped is version 1.
+    keys = [f"catalog:v:{scope}" for scope in scopes]
+    found = _cache().get_many(keys)
+    versions = [
+        str(found.get(key) or _version(scope))
+        for key, scope in zip(keys, scopes, strict=True)
+    ]
+    return f"catalog:{name}:" + ".".join(versions)
 
 
 def peek(*, name: str, scopes: list[str]):

@@ -27,7 +27,6 @@ from oscar.apps.order import admin as oscar_order_admin
 from oscar.apps.order.models import Line, Order
 from oscar.apps.payment.models import Source
 
-from catalog import selectors
 from catalog.models import ProductAttributeValue
 from checkout import lifecycle, payments, prescriptions
 from checkout.models import OrderEvent, OrderStatus, PatientDetails, Prescription
@@ -60,14 +59,8 @@ def _may_dispatch(request) -> bool:
     )
 
 
-class HealthDataAdmin(admin.ModelAdmin):
-    """Read-only, and invisible (not even listed) without the review permission."""
-
-    def has_module_permission(self, request):
-        return _may_review(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _may_review(request)
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Nobody adds, changes or deletes these rows by hand, superusers included."""
 
     def has_add_permission(self, request):
         return False
@@ -79,6 +72,16 @@ class HealthDataAdmin(admin.ModelAdmin):
         return False
 
 
+class HealthDataAdmin(ReadOnlyAdmin):
+    """Read-only, and invisible (not even listed) without the review permission."""
+
+    def has_module_permission(self, request):
+        return _may_review(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _may_review(request)
+
+
 # -- What the queue shows about an order ---------------------------------------
 # Each helper reads only what get_queryset has joined or prefetched, so the
 # list costs the same number of queries for 1 order as for 100.
@@ -86,33 +89,6 @@ class HealthDataAdmin(admin.ModelAdmin):
 
 def _lines(order) -> list:
     return list(order.lines.all())
-
-
-def _line_days(line) -> int | None:
-    """Days of supply for one line, as prescriptions.order_supply computes it,
-    from prefetched rows."""
-    product = line.product
-    if product is None or product.parent is None:
-        return None
-    drug = getattr(product.parent, "drug", None)
-    facts = selectors.variant_facts(product=product)
-    if not (facts and drug and drug.max_daily_dose_mg):
-        return None
-    return prescriptions.days_of_supply(
-        strength_mg=facts[0],
-        tablets=facts[1],
-        packs=line.quantity,
-        max_daily_mg=drug.max_daily_dose_mg,
-    )
-
-
-def order_supply_rows(order) -> list[prescriptions.LineSupply]:
-    return [
-        prescriptions.LineSupply(
-            description=line.title, packs=line.quantity, days=_line_days(line)
-        )
-        for line in _lines(order)
-    ]
 
 
 def _patient(order) -> PatientDetails | None:
@@ -346,7 +322,7 @@ class PrescriptionAdmin(HealthDataAdmin):
 
     @admin.display(description="Days of supply at max. daily dose")
     def days_of_supply(self, obj):
-        rows = order_supply_rows(obj.order)
+        rows = prescriptions.order_supply(order=obj.order)
         items = [
             (row.description, f"{row.days} days" if row.days is not None else "—")
             for row in rows
@@ -659,7 +635,7 @@ class PatientDetailsAdmin(HealthDataAdmin):
 
 
 @admin.register(OrderEvent)
-class OrderEventAdmin(admin.ModelAdmin):
+class OrderEventAdmin(ReadOnlyAdmin):
     """The audit trail. Nobody edits history."""
 
     list_display = (
@@ -675,15 +651,6 @@ class OrderEventAdmin(admin.ModelAdmin):
     search_fields = ("order__number",)
     ordering = ("-created_at", "-id")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # -- Oscar's orders, read-only -------------------------------------------------
 # Oscar's own OrderAdmin lets anyone with order.change_order type a new status,
@@ -697,7 +664,7 @@ if admin.site.is_registered(Line):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin):
     list_display = ("number", "status", "total_incl_tax", "date_placed")
     list_filter = ("status",)
     search_fields = ("number",)
@@ -726,12 +693,3 @@ class OrderAdmin(admin.ModelAdmin):
                 ((line.title, line.quantity, line.status) for line in obj.lines.all()),
             ),
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -139,9 +139,17 @@ class LineSupply:
 
 
 def order_supply(*, order) -> list[LineSupply]:
-    """Each line with its days of supply at the drug's maximum daily dose."""
+    """Each line with its days of supply at the drug's maximum daily dose.
+
+    Uses the order's prefetched lines when the caller loaded them (the
+    pharmacist's queue does, to keep its query count flat), else one query.
+    """
+    if "lines" in getattr(order, "_prefetched_objects_cache", {}):
+        lines = order.lines.all()
+    else:
+        lines = order.lines.select_related("product__parent__drug")
     rows = []
-    for line in order.lines.select_related("product__parent__drug"):
+    for line in lines:
         days = None
         product = line.product
         facts = selectors.variant_facts(product=product) if product else None

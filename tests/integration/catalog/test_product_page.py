@@ -3,13 +3,13 @@ listings' "from" price, and the pharmacy's details in every footer."""
 
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
 from catalog.models import Product
 from tests.factories import MonographSectionFactory, make_drug, make_pack
+from tests.html import Node, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -22,60 +22,6 @@ DEFAULT_CELLS = [
     ("25-30", "$101.70", "$3.39", None),
     ("25-90", "$224.10", "$2.49", "save 27%"),
 ]
-
-
-# A small DOM over the standard library's HTML parser, keeping text as written.
-
-VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
-
-
-class Node:
-    def __init__(self, tag: str, attrs) -> None:
-        self.tag = tag
-        self.attrs = dict(attrs)
-        self.children: list = []
-
-    def walk(self):
-        yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.walk()
-
-    @property
-    def raw_text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.raw_text for c in self.children)
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", [])
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, attrs)
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag, attrs):
-        self.stack[-1].children.append(Node(tag, attrs))
-
-    def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                return
-
-    def handle_data(self, data):
-        self.stack[-1].children.append(data)
-
-
-def parse(html: str) -> Node:
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
-    return builder.root
 
 
 def find_all(root: Node, tag: str, *, cls: str | None = None, **attrs) -> list[Node]:

@@ -3,7 +3,6 @@ posted through the real form, staff in each role, and a small HTML tree."""
 
 import itertools
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import caches
@@ -21,6 +20,7 @@ from pharmacy.staff import (
     staff_groups_ensure,
 )
 from tests.factories import UserFactory
+from tests.html import Node, parse
 
 MODERATION_MESSAGE = "Thank you! Your review will appear once it has been approved."
 GUEST_IP = "203.0.113.7"
@@ -140,60 +140,6 @@ def private_root(tmp_path, settings):
     private_storage._wrapped = empty
     yield settings.PRIVATE_MEDIA_ROOT
     private_storage._wrapped = empty
-
-
-# A small DOM over the standard library's HTML parser.
-
-VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
-
-
-class Node:
-    def __init__(self, tag: str, attrs) -> None:
-        self.tag = tag
-        self.attrs = dict(attrs)
-        self.children: list = []
-
-    def walk(self):
-        yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.walk()
-
-    @property
-    def raw_text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.raw_text for c in self.children)
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", [])
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, attrs)
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag, attrs):
-        self.stack[-1].children.append(Node(tag, attrs))
-
-    def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                return
-
-    def handle_data(self, data):
-        self.stack[-1].children.append(data)
-
-
-def parse(html: str) -> Node:
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
-    return builder.root
 
 
 def page(response) -> Node:

@@ -26,7 +26,7 @@ RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
 DURATION = int(os.environ.get("BENCH_SECONDS", "15"))
 CONCURRENCY = 8
-DB_NAME = "pharmacy_bench"
+DB_NAME = os.environ.get("BENCH_DB", "pharmacy_bench")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5")
 PRODUCT = "/catalogue/baclofen_1/"
@@ -64,6 +64,9 @@ def env(port: int | None = None) -> dict:
         "MEDIA_ROOT": str(ROOT / "bench" / ".media"),
         "PRIVATE_MEDIA_ROOT": str(ROOT / "bench" / ".private"),
         "LOG_LEVEL": "ERROR",
+        # Emails are built, as in production, but not delivered: delivery time
+        # belongs to the mail server, not to the store.
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
 
 

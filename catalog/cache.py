@@ -1,16 +1,16 @@
 """Caching what catalogue pages show, invalidated by version bumps.
 
 Only shared catalogue data is cached (price tables, monographs, review
-summaries): never a whole page, never anything personal, never a CSRF token.
-Each product has a version; a listing version covers every product. A change
-bumps exactly the versions it affects, so the next read recomputes. Versions
-live in the same cache (Redis in production), so every app server sees a bump
-at once. Without a shared cache the "catalog" alias is a dummy and nothing is
-cached, which is always correct.
+summaries, and whole pages as any anonymous visitor sees them, with the CSRF
+token taken out): never anything personal. Each product has a version; a
+listing version covers every product. A change bumps exactly the versions it
+affects, so the next read recomputes. Versions live in the same cache (Redis in
+production), so every app server sees a bump at once. Without a shared cache
+the "catalog" alias is a dummy and nothing is cached, which is always correct.
 """
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import caches
 from django.db import transaction
@@ -66,6 +66,14 @@ def product_changed(*, product_id: int) -> None:
     bump(product_scope(product_id), LISTING)
 
 
+OPTIONS = "options"
+
+
+def options_changed() -> None:
+    """A product option was added or removed anywhere in the shop."""
+    bump(OPTIONS)
+
+
 def reviews_changed(*, product_id: int) -> None:
     bump(reviews_scope(product_id))
 
@@ -75,19 +83,45 @@ def cached(*, name: str, scopes: list[str], compute: Callable[[], T]) -> T:
 
 
 def _key(name: str, scopes: list[str]) -> str:
-    # One round trip for all the versions; a scope never bumped is version 1.
-    keys = [f"catalog:v:{scope}" for scope in scopes]
+    return f"catalog:{name}:" + ".".join(str(v) for v in versions(scopes))
+
+
+def _version_keys(scopes: list[str]) -> list[str]:
+    return [f"catalog:v:{scope}" for scope in scopes]
+
+
+def versions(scopes: list[str]) -> tuple[int, ...]:
+    """The current version of each scope, in one round trip; a scope never
+    bumped is version 1."""
+    keys = _version_keys(scopes)
     found = _cache().get_many(keys)
-    versions = [
-        str(found.get(key) or _version(scope))
+    return tuple(
+        found.get(key) or _version(scope)
         for key, scope in zip(keys, scopes, strict=True)
-    ]
-    return f"catalog:{name}:" + ".".join(versions)
+    )
 
 
-def peek(*, name: str, scopes: list[str]):
-    return _cache().get(_key(name, scopes))
+def _page_key(name: str) -> str:
+    return f"catalog:shared-page:{name}"
 
 
-def store(*, name: str, scopes: list[str], value) -> None:
-    _cache().set(_key(name, scopes), value, TIMEOUT)
+def shared_page(*, name: str, scopes: list[str]) -> Any:
+    """The page stored under this name, or None unless it was rendered at the
+    scopes' current versions. The versions and the page come back in one round
+    trip, which is why the page is stored beside its versions rather than
+    under a key made from them."""
+    keys = _version_keys(scopes)
+    page_key = _page_key(name)
+    found = _cache().get_many([*keys, page_key])
+    stored = found.get(page_key)
+    if stored is None:
+        return None
+    rendered_at, page = stored
+    current = tuple(found.get(key) for key in keys)
+    return page if rendered_at == current else None
+
+
+def share_page(*, name: str, rendered_at: tuple[int, ...], page: Any) -> None:
+    """Store a page rendered from data read at ``rendered_at`` (taken with
+    ``versions`` before rendering, so a change made meanwhile is never hidden)."""
+    _cache().set(_page_key(name), (rendered_at, page), TIMEOUT)

@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from catalog import cache
-from catalog.models import Drug, MonographSection, Product, Strength
+from catalog.models import Drug, MonographSection, Option, Product, Strength
 from catalog.partner.models import StockRecord
 from catalog.reviews.models import ProductReview
 
@@ -15,8 +15,16 @@ def _drug_product_id(product: Product) -> int:
     return product.parent_id or product.pk
 
 
-@receiver([post_save, post_delete], sender=StockRecord)
-def stockrecord_changed(sender, instance, **kwargs):
+@receiver(post_save, sender=StockRecord)
+def stockrecord_saved(sender, instance, created=False, **kwargs):
+    # Oscar sends this for every allocation too; most change nothing shown.
+    if created or instance.shown_facts_changed():
+        cache.product_changed(product_id=_drug_product_id(instance.product))
+    instance.remember_shown_facts()
+
+
+@receiver(post_delete, sender=StockRecord)
+def stockrecord_deleted(sender, instance, **kwargs):
     cache.product_changed(product_id=_drug_product_id(instance.product))
 
 
@@ -40,3 +48,8 @@ def drug_changed(sender, instance, **kwargs):
 def review_changed(sender, instance, **kwargs):
     if instance.product_id:
         cache.reviews_changed(product_id=instance.product_id)
+
+
+@receiver([post_save, post_delete], sender=Option)
+def option_changed(sender, instance, **kwargs):
+    cache.options_changed()

@@ -25,8 +25,8 @@ from catalog.models import Product
 from catalog.reviews import selectors as review_selectors
 from catalog.reviews.forms import ProductReviewForm
 
-CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+# The value of each form's CSRF input, which differs for every visitor.
+CSRF_TOKEN_VALUE = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[^"]*(?=")')
 
 
 def _shareable(request) -> bool:
@@ -40,11 +40,38 @@ def _shareable(request) -> bool:
     return not (session_key and request.session.get("_messages"))
 
 
+def _basket_size(request) -> int:
+    # Only anonymous visitors get here, and their basket lives behind Oscar's
+    # cookie: without it there is none, and no need to build one.
+    if settings.OSCAR_BASKET_COOKIE_OPEN not in request.COOKIES:
+        return 0
+    # A basket never saved has no lines; asking Oscar would still build (and
+    # throw away) a whole query for them.
+    basket = request.basket
+    return basket.num_items if basket.id else 0
+
+
+def _page_name(request) -> str:
+    variant = f"{request.get_full_path()}|basket={_basket_size(request)}"
+    return "page:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
+
+
+def _split_at_csrf_tokens(body: bytes) -> tuple[bytes, ...]:
+    """The page in pieces, cut where each form's CSRF token goes, so that a
+    hit only has to join them around the visitor's token."""
+    return tuple(CSRF_TOKEN_VALUE.split(body))
+
+
+def _shared_response(*, pieces: tuple[bytes, ...], request) -> HttpResponse:
+    return HttpResponse(get_token(request).encode().join(pieces))
+
+
 class SharedPageCacheMixin:
-    """Anonymous visitors share one rendering of a catalogue page, cached under
+    """Anonymous visitors share one rendering of a catalogue page, stored with
     the versions of the data it shows, so any change is seen at once. The only
     per-visitor part, the CSRF token, is swapped in on every hit; logged-in
-    visitors and anyone with a message waiting always get a fresh page."""
+    visitors and anyone with a message waiting always get a fresh page. A hit
+    touches no database."""
 
     def page_cache_scopes(self) -> list[str]:
         raise NotImplementedError
@@ -52,22 +79,24 @@ class SharedPageCacheMixin:
     def dispatch(self, request, *args, **kwargs):
         if not _shareable(request):
             return super().dispatch(request, *args, **kwargs)
-        variant = f"{request.get_full_path()}|basket={request.basket.num_items}"
-        name = "page:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
         self.kwargs = kwargs
-        key_scopes = self.page_cache_scopes()
-        html = catalog_cache.peek(name=name, scopes=key_scopes)
-        if html is not None:
-            return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+        name = _page_name(request)
+        scopes = self.page_cache_scopes()
+        pieces = catalog_cache.shared_page(name=name, scopes=scopes)
+        if pieces is not None:
+            return _shared_response(pieces=pieces, request=request)
+        # Versions first: a change committed while rendering then misses.
+        rendered_at = catalog_cache.versions(scopes)
         response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200 and hasattr(response, "render"):
-            response.render()
-            # Each {% csrf_token %} masks the token afresh: replace them all.
-            body = CSRF_INPUT.sub(
-                f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"',
-                response.content.decode(),
-            )
-            catalog_cache.store(name=name, scopes=key_scopes, value=body)
+        if response.status_code != 200 or not hasattr(response, "render"):
+            return response
+        response.render()
+        # Each {% csrf_token %} masks the token afresh: a hit puts its own in all.
+        catalog_cache.share_page(
+            name=name,
+            rendered_at=rendered_at,
+            page=_split_at_csrf_tokens(response.content),
+        )
         return response
 
 
@@ -205,6 +234,8 @@ class VariantBasketAddView(BasketAddView):
             return HttpResponseRedirect(parent.get_absolute_url())
         strength = selectors.canonical_mg(choice.cleaned_data["strength"])
         pack = choice.cleaned_data["pack"]
+        # Read from the database, not the page's cache: what enters a basket
+        # is checked against the catalogue as it is now.
         variant = selectors.product_price_table(product=parent).get(
             strength_mg=strength, tablets=pack
         )
@@ -218,7 +249,13 @@ class VariantBasketAddView(BasketAddView):
         if "preview" in request.POST:
             query = urlencode({"strength": f"{strength:f}", "pack": pack})
             return HttpResponseRedirect(f"{parent.get_absolute_url()}?{query}#buy")
-        self.product = get_object_or_404(Product, pk=variant.product_id)
+        # What Oscar's form and basket read of the pack, loaded with it.
+        self.product = get_object_or_404(
+            Product.objects.select_related(
+                "parent__product_class", "product_class"
+            ).prefetch_related("stockrecords"),
+            pk=variant.product_id,
+        )
         return super(BasketAddView, self).post(request, *args, **kwargs)
 
     def form_invalid(self, form):

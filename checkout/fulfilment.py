@@ -4,10 +4,10 @@ webhook both call checkout_fulfil; whichever comes first places the order."""
 import logging
 
 from django.db import transaction
-from oscar.apps.basket.models import Basket
 from oscar.apps.order.models import Order
 
 from checkout import orders, stripe_gateway
+from checkout.basket.models import Basket
 from checkout.models import CheckoutAttempt
 
 logger = logging.getLogger(__name__)

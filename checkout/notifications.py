@@ -9,6 +9,7 @@ written for the customer.
 import logging
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from oscar.apps.order.utils import OrderDispatcher
 
@@ -33,6 +34,8 @@ def order_email_send(*, order, code: str, **context) -> None:
     """Send one of the order emails. Never raises: a mail outage must not undo
     an order or a pharmacist's decision; it is logged instead."""
     dispatcher = OrderDispatcher(logger=logger)
+    # The templates read the lines and the totals read the surcharges twice.
+    prefetch_related_objects([order], "lines", "surcharges")
     ctx = {
         "order": order,
         "lines": order.lines.all(),

@@ -5,7 +5,6 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
-from oscar.apps.basket.models import Basket
 from oscar.apps.checkout.calculators import OrderTotalCalculator
 from oscar.apps.order.models import Order, ShippingAddress
 from oscar.apps.order.utils import OrderCreator
@@ -14,7 +13,9 @@ from oscar.apps.payment.models import Source, SourceType
 from catalog import cache as catalog_cache
 from catalog.partner.models import StockRecord
 from catalog.partner.strategy import Selector
+from catalog.reviews import selectors as review_selectors
 from checkout import notifications
+from checkout.basket.models import Basket
 from checkout.models import (
     CheckoutAttempt,
     OrderEvent,
@@ -54,7 +55,8 @@ def _lock_and_check_stock(*, basket: Basket) -> None:
     lines = list(basket.all_lines())
     records = {
         r.pk: r
-        for r in StockRecord.objects.select_for_update()
+        for r in StockRecord.objects.select_for_update(of=("self",))
+        .select_related("partner")
         .filter(pk__in=[line.stockrecord_id for line in lines])
         .order_by("pk")
     }
@@ -65,6 +67,10 @@ def _lock_and_check_stock(*, basket: Basket) -> None:
                 f"Sorry, {line.product.get_title()} has just sold out. "
                 "Your basket is unchanged; please choose another pack."
             )
+        # The locked, current record is the one Oscar allocates from; its
+        # product is the line's, already loaded with its class.
+        record.product = line.product
+        line.stockrecord = record
         # Still on sale? A strength can be withdrawn while the shopper pays.
         info = basket.strategy.fetch_for_line(line)
         if not info.availability.is_purchase_permitted(line.quantity)[0]:
@@ -95,7 +101,7 @@ def order_place(
         if attempt.status != CheckoutAttempt.Status.PENDING:
             raise OrderNotPlaced("This checkout has ended. Please check out again.")
         basket = Basket.objects.select_for_update().get(pk=attempt.basket_id)
-        basket.strategy = Selector().strategy(user=attempt.user)
+        basket.strategy = Selector().strategy(user=attempt.user).read_from_database()
         method, charge, total = basket_total(
             basket=basket, shipping_method_code=attempt.shipping_method_code
         )
@@ -146,7 +152,7 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
         guest_email=attempt.guest_email or "",
     )
     _record_payment(order=order, attempt=attempt)
-    _stock_changed(basket)
+    _reviews_changed(basket=basket, attempt=attempt)
     PatientDetails.objects.filter(basket=basket).update(order=order, basket=None)
     Prescription.objects.filter(basket=basket).update(order=order, basket=None)
     basket.submit()
@@ -168,12 +174,19 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
     return order
 
 
-def _stock_changed(basket: Basket) -> None:
-    for line in basket.all_lines():
-        product_id = line.product.parent_id or line.product_id
-        catalog_cache.product_changed(product_id=product_id)
-        # A new buyer may have reviewed it: "Verified buyer" badges change too.
-        catalog_cache.reviews_changed(product_id=product_id)
+def _reviews_changed(*, basket: Basket, attempt: CheckoutAttempt) -> None:
+    # Stock and price changes reach the cache through the stock record's own
+    # signal. Reviews only change if this buyer's published review of a
+    # product now earns the "Verified buyer" badge.
+    for product_id in {
+        line.product.parent_id or line.product_id for line in basket.all_lines()
+    }:
+        if review_selectors.buyer_has_approved_review(
+            product_id=product_id,
+            user_id=attempt.user_id,
+            email=attempt.guest_email,
+        ):
+            catalog_cache.reviews_changed(product_id=product_id)
 
 
 def _shipping_address(fields: dict) -> ShippingAddress:

@@ -17,12 +17,12 @@ from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views import generic
 from django.views.decorators.debug import sensitive_post_parameters
-from oscar.apps.basket.models import Basket
 from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.utils import CheckoutSessionData
 
 from checkout import fulfilment, orders, prescriptions, stripe_gateway
+from checkout.basket.models import Basket
 from checkout.forms import PatientDetailsForm, PaymentMethodForm, PrescriptionForm
 from checkout.models import CheckoutAttempt, PaymentMethod
 
@@ -191,6 +191,8 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         )
         return ctx
 
+    # One transaction from the basket lock to the placed order.
+    @transaction.atomic
     def submit(
         self,
         user,
@@ -229,8 +231,7 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         if method == PaymentMethod.CARD:
             return self._redirect_to_stripe(attempt, user)
         try:
-            with transaction.atomic():
-                order = orders.order_place(attempt_id=attempt.pk)
+            order = orders.order_place(attempt_id=attempt.pk)
         except orders.OrderNotPlaced as exc:
             self.restore_frozen_basket()
             return self.render_preview(self.request, error=str(exc))

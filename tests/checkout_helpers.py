@@ -7,11 +7,11 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from oscar.apps.address.models import Country
-from oscar.apps.basket.models import Basket
 from PIL import Image
 
 from catalog.partner.strategy import Selector
 from checkout import orders, prescriptions
+from checkout.basket.models import Basket
 from checkout.models import CheckoutAttempt, PaymentMethod
 from tests.factories import reference_data_ensure
 

@@ -174,3 +174,11 @@ def reference_data_ensure() -> None:
     import_module("checkout.migrations.0002_us_shipping_and_order_emails").forwards(
         apps, None
     )
+
+
+def strength_switch(*, drug, mg: str | Decimal, available: bool) -> None:
+    """Switch a strength on or off the way staff do in the admin: a save, so
+    the cache hears of it."""
+    strength = Strength.objects.get(drug=drug, mg=Decimal(str(mg)))
+    strength.is_available = available
+    strength.save()

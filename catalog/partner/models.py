@@ -1,6 +1,44 @@
-from oscar.apps.partner.models import *  # noqa: F403
-from oscar.apps.partner.models import StockRecord
+from oscar.apps.partner.abstract_models import AbstractStockRecord
 from simple_history import register
+
+# Fields behind StockRecord.shown_facts.
+_SHOWN_FIELDS = {
+    "product_id",
+    "price",
+    "price_currency",
+    "num_in_stock",
+    "num_allocated",
+}
+
+
+class StockRecord(AbstractStockRecord):
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        if _SHOWN_FIELDS.issubset(field_names):
+            record.remember_shown_facts()
+        return record
+
+    def shown_facts(self) -> tuple:
+        return (
+            self.product_id,
+            self.price,
+            self.price_currency,
+            (self.net_stock_level or 0) > 0,
+        )
+
+    def remember_shown_facts(self) -> None:
+        self._shown_facts_seen = self.shown_facts()
+
+    def shown_facts_changed(self) -> bool:
+        """Whether what the product and catalogue pages show of this record
+        (its price, whether the pack is in stock) differs from when it was
+        loaded or last saved. Selling one pack of many changes neither."""
+        seen = getattr(self, "_shown_facts_seen", None)
+        return seen is None or seen != self.shown_facts()
+
+
+from oscar.apps.partner.models import *  # noqa: E402, F403
 
 # The pack price lives on StockRecord, so its history is the price history:
 # who changed it, when, and from what to what.

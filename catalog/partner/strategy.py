@@ -1,6 +1,7 @@
 from oscar.apps.partner import strategy
 from oscar.apps.partner.availability import Unavailable
 
+from catalog import cache as catalog_cache
 from catalog import selectors
 
 
@@ -10,6 +11,17 @@ class Default(strategy.Default):
     are on sale in our market."""
 
     _withdrawn: set | None = None
+
+    def read_from_database(self) -> "Default":
+        """For placing an order: the final say reads the withdrawn strengths
+        from the database, not from the cache."""
+        self._withdrawn = selectors.withdrawn_strengths()
+        return self
+
+    def fetch_for_line(self, line, stockrecord=None):
+        # The line's stock record was loaded with it; Oscar would look it up
+        # again for every line on every checkout step.
+        return self.fetch_for_product(line.product, stockrecord or line.stockrecord)
 
     def availability_policy(self, product, stockrecord):
         if not self._is_on_sale(product):
@@ -24,8 +36,13 @@ class Default(strategy.Default):
         if not product.parent.is_public:
             return False
         if self._withdrawn is None:
-            # One query per request, however many lines the basket holds.
-            self._withdrawn = selectors.withdrawn_strengths()
+            # Once per request, and shared through the cache: a strength's
+            # switch bumps the listing version, so a change is seen at once.
+            self._withdrawn = catalog_cache.cached(
+                name="withdrawn-strengths",
+                scopes=[catalog_cache.LISTING],
+                compute=selectors.withdrawn_strengths,
+            )
         facts = selectors.variant_facts(product=product)
         return facts is None or (product.parent_id, facts[0]) not in self._withdrawn
 

@@ -77,6 +77,23 @@ def verified_buyer():
     return Exists(lines)
 
 
+def buyer_has_approved_review(
+    *, product_id: int, user_id: int | None, email: str
+) -> bool:
+    """Whether an order by this buyer can turn a published review of the
+    product into a verified buyer's one (the same matching as verified_buyer)."""
+    reviewer = Q()
+    if user_id:
+        reviewer |= Q(user_id=user_id)
+    if email:
+        reviewer |= Q(email__iexact=email)
+    if not reviewer:
+        return False
+    return ProductReview.objects.filter(
+        reviewer, product_id=product_id, status=ProductReview.APPROVED
+    ).exists()
+
+
 def page_count(*, total: int) -> int:
     return max(1, -(-total // PER_PAGE))
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView
 from oscar.apps.catalogue.reviews.views import *  # noqa: F403
@@ -87,4 +88,6 @@ class ProductReviewDetail(OscarProductReviewDetail):
 class AddVoteView(OscarAddVoteView):
     def post(self, request, *args, **kwargs):
         get_object_or_404(_published(kwargs), pk=kwargs["pk"])
-        return super().post(request, *args, **kwargs)
+        # The vote and the review's new totals are saved together.
+        with transaction.atomic():
+            return super().post(request, *args, **kwargs)

@@ -25,7 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django.contrib.humanize",
     # Oscar, with our forks in place of the stock catalogue, reviews, partner,
-    # shipping and checkout
+    # shipping, checkout, basket and offer
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "checkout.apps.CheckoutConfig",
@@ -35,9 +35,9 @@ INSTALLED_APPS = [
     "catalog.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "catalog.partner.apps.PartnerConfig",
-    "oscar.apps.basket.apps.BasketConfig",
+    "checkout.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
-    "oscar.apps.offer.apps.OfferConfig",
+    "checkout.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "oscar.apps.search.apps.SearchConfig",
@@ -124,7 +124,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;"
         ),
     }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
@@ -132,7 +131,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 # by every app server, so without Redis it is a dummy and nothing is cached.
 if env("REDIS_URL", default=""):
     _redis = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "pharmacy.cache_backends.RedisCache",
         "LOCATION": env("REDIS_URL"),
     }
     CACHES = {

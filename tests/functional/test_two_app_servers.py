@@ -19,11 +19,11 @@ import pytest
 import requests
 from django.urls import reverse
 from oscar.apps.address.models import Country
-from oscar.apps.basket.models import Basket
 from oscar.apps.order.models import Order
 
 from catalog.models import Product
 from catalog.partner.models import StockRecord
+from checkout.basket.models import Basket
 from checkout.models import CheckoutAttempt, PatientDetails, Prescription
 from tests.checkout_helpers import ADDRESS, ADULT_DOB, png_upload
 from tests.factories import make_drug

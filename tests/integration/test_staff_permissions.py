@@ -20,7 +20,7 @@ from pharmacy.staff import (
     demo_staff_create,
     staff_groups_ensure,
 )
-from tests.factories import UserFactory, make_drug
+from tests.factories import UserFactory, make_drug, strength_switch
 
 STRENGTHS = reverse("admin:catalogue_strength_changelist")
 
@@ -286,7 +286,7 @@ def test_basket_line_of_a_strength_switched_off_later_cannot_be_bought(client, d
         kwargs={"product_slug": drug.product.slug, "pk": drug.product.pk},
     )
     client.post(add_url, {"strength": "25", "pack": "30", "quantity": "1"})
-    Strength.objects.filter(drug=drug, mg=25).update(is_available=False)
+    strength_switch(drug=drug, mg=25, available=False)
 
     basket = client.get(reverse("basket:summary")).context["basket"]
 

@@ -56,3 +56,44 @@ def test_the_last_pack_sold_shows_out_of_stock_at_once(client):
     place_order(product=drug.product.children.get())
 
     assert "out of stock" in client.get(url).content.decode()
+
+
+def test_a_sale_that_leaves_stock_keeps_serving_the_cached_page(
+    client, django_assert_num_queries
+):
+    drug = make_drug(prices={"10": {30: "38.70"}}, stock=5)
+    url = drug.product.get_absolute_url()
+    client.get(url)
+
+    place_order(product=drug.product.children.get())
+
+    with django_assert_num_queries(0):
+        page = client.get(url).content.decode()
+    assert "In stock" in page and "out of stock" not in page
+
+
+def test_restocking_a_sold_out_pack_shows_it_in_stock_at_once(client):
+    drug = make_drug(prices={"10": {30: "38.70"}}, stock=0)
+    url = drug.product.get_absolute_url()
+    assert "out of stock" in client.get(url).content.decode()
+
+    record = StockRecord.objects.get(product__upc__endswith="-10-30")
+    record.num_in_stock = 20
+    record.save()
+
+    assert "out of stock" not in client.get(url).content.decode()
+
+
+def test_a_price_changed_and_changed_back_on_one_record_shows_each_time(client):
+    drug = make_drug(prices={"10": {30: "38.70"}})
+    url = drug.product.get_absolute_url()
+    record = StockRecord.objects.get(product__upc__endswith="-10-30")
+
+    record.price = Decimal("35.00")
+    record.save()
+    assert "$35.00" in client.get(url).content.decode()
+
+    record.price = Decimal("38.70")
+    record.save()
+    page = client.get(url).content.decode()
+    assert "$38.70" in page and "$35.00" not in page

@@ -155,12 +155,6 @@ def test_listing_queries_do_not_grow_with_the_number_of_drugs(
     assert one_queries <= MAX_QUERIES
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known: the basket page costs about 5 more queries per line (Oscar loads "
-    "each line's stock record, parent and class one by one; we add its attribute "
-    "values and drug). Fixing it needs Basket.all_lines to prefetch (a basket fork).",
-)
 def test_basket_page_queries_do_not_grow_with_the_number_of_lines(
     client, django_assert_num_queries
 ):

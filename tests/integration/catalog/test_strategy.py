@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_class
 
-from catalog.models import Product, Strength
+from catalog.models import Product
 from catalog.partner import strategy as pharmacy_strategy
 from catalog.partner.models import StockRecord
-from tests.factories import make_drug, make_pack
+from tests.factories import make_drug, make_pack, strength_switch
 
 pytestmark = pytest.mark.django_db
 
@@ -76,10 +76,10 @@ def test_withdrawing_a_strength_takes_effect_for_the_next_strategy():
     child = pack(drug, "10", 60)
     assert purchasable(child)
 
-    Strength.objects.filter(drug=drug, mg=Decimal("10")).update(is_available=False)
+    strength_switch(drug=drug, mg="10", available=False)
     assert not purchasable(child)
 
-    Strength.objects.filter(drug=drug, mg=Decimal("10")).update(is_available=True)
+    strength_switch(drug=drug, mg="10", available=True)
     assert purchasable(child)
 
 

@@ -26,6 +26,7 @@ from checkout.models import (
     private_storage,
 )
 from tests.checkout_helpers import ADDRESS, ADULT_DOB, png_upload
+from tests.factories import strength_switch
 
 VALID_NPI = "1234567893"
 
@@ -429,7 +430,7 @@ def test_a_double_place_order_makes_one_order_and_shows_it_twice(client, drug):
 
 def test_a_strength_withdrawn_before_placing_gives_a_clear_message(client, drug):
     to_preview(client, drug)
-    Strength.objects.filter(drug=drug, mg=Decimal("10")).update(is_available=False)
+    strength_switch(drug=drug, mg="10", available=False)
 
     response = place_order(client)
 
@@ -439,6 +440,23 @@ def test_a_strength_withdrawn_before_placing_gives_a_clear_message(client, drug)
     shown = " ".join(str(m) for m in page.context["messages"])
     assert "is no longer available to buy" in shown
     assert "Baclofen" in shown
+    stock = StockRecord.objects.get(product__upc=f"{drug.product.upc}-10-30")
+    assert stock.num_allocated in (0, None)
+
+
+def test_placing_reads_withdrawn_strengths_from_the_database_not_the_cache(
+    client, drug
+):
+    to_preview(client, drug)
+    # A bulk update sends no signal, so the cache still says "on sale": the
+    # final check, when the order is placed, must read the database.
+    Strength.objects.filter(drug=drug, mg=Decimal("10")).update(is_available=False)
+
+    response = place_order(client)
+
+    assert not Order.objects.exists()
+    assert response.status_code == 200
+    assert "is no longer available" in response.content.decode()
     stock = StockRecord.objects.get(product__upc=f"{drug.product.upc}-10-30")
     assert stock.num_allocated in (0, None)
 

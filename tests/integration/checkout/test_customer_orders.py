@@ -1,20 +1,18 @@
 """What customers see of their orders afterwards: order history, the order
 page, a guest's status link, and "Re-order"."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 from django.utils.functional import empty
-from oscar.apps.basket.models import Basket
 
-from catalog.models import Product, Strength
+from catalog.models import Product
 from checkout import lifecycle, orders
+from checkout.basket.models import Basket
 from checkout.models import OrderStatus, private_storage
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import ADULT_DOB, basket_with, checkout_attempt
 from tests.checkout_helpers import place_order as place
-from tests.factories import UserFactory
+from tests.factories import UserFactory, strength_switch
 
 
 @pytest.fixture(autouse=True)
@@ -241,7 +239,7 @@ def test_reorder_puts_the_same_packs_back_in_the_basket(client, customer, pack, 
 def test_reorder_leaves_out_a_withdrawn_strength_with_a_warning(
     client, customer, order, drug
 ):
-    Strength.objects.filter(drug=drug, mg=Decimal("10")).update(is_available=False)
+    strength_switch(drug=drug, mg="10", available=False)
     client.force_login(customer)
 
     response = client.post(detail_url(order), {"action": "reorder"}, follow=True)

@@ -189,6 +189,7 @@ def test_more_packs_than_in_stock_are_refused_before_oscar_allocates(pack):
 def test_a_strength_withdrawn_while_the_shopper_pays_is_refused(pack, drug):
     # A card checkout is placed later, from Stripe's return page or webhook.
     attempt = new_attempt(pack, method=PaymentMethod.CARD)
+    # No signal from a bulk update: the final check must read the database.
     Strength.objects.filter(drug=drug, mg=Decimal("10")).update(is_available=False)
 
     with pytest.raises(orders.OrderNotPlaced, match="no longer available"):

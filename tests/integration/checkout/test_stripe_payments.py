@@ -10,12 +10,12 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
-from oscar.apps.basket.models import Basket
 from oscar.apps.order.models import Order
 
 from catalog.partner.models import StockRecord
 from catalog.partner.strategy import Selector
 from checkout import orders, payments, stripe_gateway
+from checkout.basket.models import Basket
 from checkout.models import CheckoutAttempt, OrderStatus
 from tests.integration.checkout.conftest import stripe_event, webhook_post
 

@@ -10,9 +10,9 @@ import stripe
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from oscar.apps.basket.models import Basket
 from oscar.apps.order.models import Order
 
+from checkout.basket.models import Basket
 from checkout.models import CheckoutAttempt, StripeEvent
 from tests.integration.checkout.conftest import stripe_event, webhook_post
 

@@ -214,6 +214,17 @@ def test_account_review_gets_badge_once_an_order_is_placed(
     assert has_badge(product_page(client, product), review)
 
 
+def test_guest_review_gets_badge_once_that_guest_orders_in_any_letter_case(
+    client, product, private_root
+):
+    review = add_review(product, email="guest.buyer@example.com")
+    assert not has_badge(product_page(client, product), review)  # page now cached
+
+    place_order(product=pack_of(product), email="GUEST.Buyer@example.com")
+
+    assert has_badge(product_page(client, product), review)
+
+
 # Sorting and paging
 
 

@@ -1,0 +1,128 @@
+"""Query budgets for the guest checkout, locked by tests: a whole order stays
+within the benchmark's budget, and no checkout step costs more as the basket
+grows. The benchmark (make bench) measures the same journey on PostgreSQL."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.functional import empty
+
+from checkout.models import private_storage
+from tests.checkout_helpers import ADDRESS, ADULT_DOB, png_upload
+from tests.factories import make_drug, many_packs
+
+ORDER_BUDGET = 150
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def production_like(tmp_path, settings):
+    # Production keeps sessions in the cache, backed by the database.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    private_storage._wrapped = empty
+    yield
+    private_storage._wrapped = empty
+
+
+def add(client, drug, *, pack: int):
+    url = reverse(
+        "catalogue:add-variant",
+        kwargs={"product_slug": drug.product.slug, "pk": drug.product.pk},
+    )
+    response = client.post(url, {"strength": "5", "pack": str(pack), "quantity": "1"})
+    assert response.status_code == 302, response
+    return response
+
+
+def checkout_steps(client) -> list[tuple[str, callable]]:
+    """The steps after the basket, in the order a shopper takes them."""
+    return [
+        ("start", lambda: client.get(reverse("checkout:index"))),
+        (
+            "gateway",
+            lambda: client.post(
+                reverse("checkout:index"),
+                {"username": "guest@example.com", "options": "anonymous"},
+            ),
+        ),
+        ("address", lambda: client.post(reverse("checkout:shipping-address"), ADDRESS)),
+        (
+            "delivery",
+            lambda: client.post(
+                reverse("checkout:shipping-method"), {"method_code": "standard"}
+            ),
+        ),
+        (
+            "patient",
+            lambda: client.post(
+                reverse("checkout:patient"),
+                {"full_name": "Alex Rivera", "date_of_birth": ADULT_DOB.isoformat()},
+            ),
+        ),
+        (
+            "prescription",
+            lambda: client.post(
+                reverse("checkout:prescription"),
+                {"source": "upload", "file": png_upload()},
+            ),
+        ),
+        (
+            "payment",
+            lambda: client.post(
+                reverse("checkout:payment-method"), {"method": "invoice"}
+            ),
+        ),
+        ("preview", lambda: client.get(reverse("checkout:preview"))),
+    ]
+
+
+def step_queries(client) -> dict[str, int]:
+    counts = {}
+    for name, step in checkout_steps(client):
+        counts[name], response = queries(step)
+        assert response.status_code in (200, 302), (name, response.status_code)
+    return counts
+
+
+def queries(action) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = action()
+    return len(ctx.captured_queries), response
+
+
+def test_a_whole_guest_order_stays_within_the_query_budget(client):
+    drug = make_drug(prices=many_packs(strengths=1, pack_sizes=1))
+    product_url = drug.product.get_absolute_url()
+    client.get(product_url)  # the page is cached as on a live site
+
+    product_page, _ = queries(lambda: client.get(product_url))
+    basket_add, _ = queries(lambda: add(client, drug, pack=30))
+    steps = step_queries(client)
+    placing, done = queries(
+        lambda: client.post(
+            reverse("checkout:preview"), {"action": "place_order"}, follow=True
+        )
+    )
+
+    assert re.search(r"order \d+ is received", done.content.decode())
+    total = product_page + basket_add + sum(steps.values()) + placing
+    assert total <= ORDER_BUDGET, (product_page, basket_add, steps, placing)
+
+
+def test_no_checkout_step_costs_more_queries_as_the_basket_grows(client):
+    drug = make_drug(prices=many_packs(strengths=1, pack_sizes=4))
+    add(client, drug, pack=30)
+    one_line = step_queries(client)
+
+    client.cookies.clear()
+    for pack in (30, 60, 90, 120):
+        add(client, drug, pack=pack)
+    four_lines = step_queries(client)
+
+    assert four_lines == one_line

@@ -186,6 +186,14 @@ class RejectForm(forms.Form):
     )
 
 
+class CancelForm(RejectForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = (
+            "Please record why the order is cancelled."
+        )
+
+
 class DispatchForm(forms.Form):
     """One tracking reference per order: each is its own parcel."""
 
@@ -226,7 +234,12 @@ class PrescriptionAdmin(HealthDataAdmin):
     ordering = ("-order__date_placed", "-pk")
     list_per_page = 50
     show_facets = admin.ShowFacets.NEVER
-    actions = ("approve_selected", "reject_selected", "dispatch_selected")
+    actions = (
+        "approve_selected",
+        "reject_selected",
+        "cancel_selected",
+        "dispatch_selected",
+    )
     action_form_template = "admin/checkout/prescription/action_form.html"
     fields = readonly_fields = (
         "order_number",
@@ -412,11 +425,12 @@ class PrescriptionAdmin(HealthDataAdmin):
                 messages.WARNING,
             )
 
-    def _only(self, request, queryset, status: str, verb: str) -> list:
-        """The selected rows whose order is in ``status``; the rest are reported."""
+    def _only(self, request, queryset, statuses: tuple[str, ...], verb: str) -> list:
+        """The selected rows whose order is in one of ``statuses``; the rest are
+        reported."""
         rows = []
         for prescription in queryset:
-            if prescription.order.status == status:
+            if prescription.order.status in statuses:
                 rows.append(prescription)
             else:
                 self.message_user(
@@ -442,45 +456,74 @@ class PrescriptionAdmin(HealthDataAdmin):
 
     @admin.action(description="Reject selected orders", permissions=["review"])
     def reject_selected(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            act=lifecycle.order_reject,
+            form_class=RejectForm,
+            statuses=(OrderStatus.AWAITING_REVIEW,),
+            verb=("reject", "rejected", "Rejected"),
+            page={
+                "action": "reject_selected",
+                "title": "Reject orders",
+                "intro": "The customer is emailed the reason. Any hold on their card "
+                "is released and the stock returns to the shelf.",
+                "submit": "Reject these orders",
+            },
+        )
+
+    @admin.action(
+        description="Cancel at the customer's request", permissions=["review"]
+    )
+    def cancel_selected(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            act=lifecycle.order_cancel,
+            form_class=CancelForm,
+            statuses=(OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED),
+            verb=("cancel", "cancelled", "Cancelled"),
+            page={
+                "action": "cancel_selected",
+                "title": "Cancel orders",
+                "intro": "Only orders not yet dispatched can be cancelled. The "
+                "customer is emailed the reason, any hold on their card is released "
+                "and the stock returns to the shelf.",
+                "submit": "Cancel these orders",
+            },
+        )
+
+    def _with_reason(self, request, queryset, *, act, form_class, statuses, verb, page):
+        """An action that asks for a reason first, then applies ``act`` to each
+        selected order. ``verb`` is (infinitive, past participle, title case)."""
         if "apply" in request.POST:
             rows = list(queryset)
-            form = RejectForm(request.POST)
+            form = form_class(request.POST)
             if form.is_valid():
                 done, refused = [], []
                 for prescription in rows:
                     order = prescription.order
                     try:
-                        lifecycle.order_reject(
+                        act(
                             order=order,
                             actor=request.user,
                             reason=form.cleaned_data["reason"],
                         )
                     except lifecycle.OrderActionRefused as exc:
-                        refused.append(f"Order {order.number} was not rejected: {exc}")
+                        refused.append(f"Order {order.number} was not {verb[1]}: {exc}")
                     else:
                         done.append(order.number)
-                self._report(request, done=done, verb="Rejected", refused=refused)
+                self._report(request, done=done, verb=verb[2], refused=refused)
                 return None
             self.message_user(
-                request, "Nothing was rejected: please give a reason.", messages.ERROR
+                request, f"Nothing was {verb[1]}: please give a reason.", messages.ERROR
             )
         else:
-            rows = self._only(
-                request, queryset, OrderStatus.AWAITING_REVIEW, "rejected"
-            )
+            rows = self._only(request, queryset, statuses, verb[1])
             if not rows:
                 return None
-            form = RejectForm()
-        return self._action_page(
-            request,
-            rows=rows,
-            form=form,
-            action="reject_selected",
-            title="Reject orders",
-            intro="The customer is emailed the reason. Any hold on their card is "
-            "released and the stock returns to the shelf.",
-            submit="Reject these orders",
-        )
+            form = form_class()
+        return self._action_page(request, rows=rows, form=form, **page)
 
     @admin.action(description="Mark as dispatched", permissions=["dispatch"])
     def dispatch_selected(self, request, queryset):
@@ -513,7 +556,7 @@ class PrescriptionAdmin(HealthDataAdmin):
                 messages.ERROR,
             )
         else:
-            rows = self._only(request, queryset, OrderStatus.APPROVED, "dispatched")
+            rows = self._only(request, queryset, (OrderStatus.APPROVED,), "dispatched")
             if not rows:
                 return None
             form = DispatchForm(rows=rows)

@@ -187,7 +187,8 @@ def order_dispatch(*, order: Order, actor, tracking_reference: str) -> Order:
 
 
 def order_cancel(*, order: Order, actor, reason: str) -> Order:
-    """Cancel an order that has not shipped, at the customer's request."""
+    """Cancel an order that has not shipped, at the customer's request; the
+    customer is told, with the reason."""
     _check_permission(actor, REVIEW_PERMISSION)
     reason = (reason or "").strip()
     if not reason:
@@ -208,6 +209,11 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
             to_status=OrderStatus.CANCELLED,
             action="cancelled",
             note=f"{reason}\n{note}",
+        )
+        transaction.on_commit(
+            lambda: notifications.order_email_send(
+                order=order, code=notifications.ORDER_CANCELLED, reason=reason
+            )
         )
     return order
 

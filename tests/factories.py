@@ -171,9 +171,11 @@ def reference_data_ensure() -> None:
 
     from django.apps import apps
 
-    import_module("checkout.migrations.0002_us_shipping_and_order_emails").forwards(
-        apps, None
-    )
+    for migration in (
+        "0002_us_shipping_and_order_emails",
+        "0003_order_cancelled_email",
+    ):
+        import_module(f"checkout.migrations.{migration}").forwards(apps, None)
 
 
 def strength_switch(*, drug, mg: str | Decimal, available: bool) -> None:

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from checkout.models import private_storage
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from tests.browser.staff import admin_sign_in
 from tests.factories import UserFactory, reference_data_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -229,6 +230,16 @@ def order_status_email_enter(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/order-status/\d+/"))
 
 
+def pharmacist_opens_the_queue(admin: Page, live_server) -> None:
+    admin_sign_in(
+        admin, live_server, username="pharmacist", password=PHARMACIST_PASSWORD
+    )
+    admin.get_by_role("link", name="Prescriptions", exact=True).click()
+    expect(
+        admin.get_by_role("heading", name="Prescription review queue")
+    ).to_be_visible()
+
+
 # -- The tests ------------------------------------------------------------------
 
 
@@ -277,16 +288,7 @@ def test_guest_checkout_then_pharmacist_approval(
     staff = browser.new_context()
     try:
         admin = staff.new_page()
-        admin.goto(live_server.url + "/admin/login/")
-        admin.get_by_label("Username").fill("pharmacist")
-        admin.get_by_label("Password").fill(PHARMACIST_PASSWORD)
-        admin.get_by_role("button", name="Log in").click()
-        expect(admin.get_by_role("heading", name="Site administration")).to_be_visible()
-
-        admin.get_by_role("link", name="Prescriptions", exact=True).click()
-        expect(
-            admin.get_by_role("heading", name="Prescription review queue")
-        ).to_be_visible()
+        pharmacist_opens_the_queue(admin, live_server)
         rows = admin.locator("#result_list tbody tr")
         expect(rows).to_have_count(1)
         row = rows.filter(
@@ -331,6 +333,47 @@ def test_guest_checkout_then_pharmacist_approval(
     ).to_be_visible()
     expect(page.get_by_text("Approved", exact=True)).to_be_visible()
     expect(page.get_by_text("Awaiting prescription review")).to_have_count(0)
+
+
+def test_pharmacist_cancels_at_the_customers_request_with_a_reason(
+    page: Page, browser: Browser, live_server, checkout_ready, pharmacist, tmp_path
+):
+    guest_to_preview(page, live_server, tmp_path)
+    order_number = place_order(page)
+    follow = page.get_by_role("link", name="Follow your order")
+
+    staff = browser.new_context()
+    try:
+        admin = staff.new_page()
+        pharmacist_opens_the_queue(admin, live_server)
+        row = admin.locator("#result_list tbody tr").filter(
+            has=admin.locator("th.field-order_number", has_text=exact(order_number))
+        )
+        row.get_by_role("checkbox").check()
+        admin.get_by_role("combobox", name="Action").select_option(
+            label="Cancel at the customer's request"
+        )
+        admin.get_by_role("button", name="Go").click()
+        expect(admin.get_by_role("heading", name="Cancel orders")).to_be_visible()
+        # Without a reason nothing is cancelled.
+        admin.get_by_role("button", name="Cancel these orders").click()
+        expect(
+            admin.get_by_text("Please record why the order is cancelled.")
+        ).to_be_visible()
+        admin.get_by_label("Reason (emailed to the customer)").fill(
+            "The customer phoned to cancel."
+        )
+        admin.get_by_role("button", name="Cancel these orders").click()
+        expect(admin.locator(".messagelist .success")).to_have_text(
+            f"Cancelled 1 order: {order_number}."
+        )
+        expect(admin.locator("#result_list tbody tr")).to_have_count(0)
+    finally:
+        staff.close()
+
+    follow.click()
+    order_status_email_enter(page)
+    expect(page.get_by_text("Cancelled", exact=True)).to_be_visible()
 
 
 def test_under_18_and_a_fake_png_are_refused_beside_their_fields(

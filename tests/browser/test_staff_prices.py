@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from pharmacy.staff import PRICE_EDITORS, staff_groups_ensure
+from tests.browser.staff import admin_sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,11 +38,7 @@ def price_list_row(page: Page, strength: str, pack_size: str) -> Locator:
 def change_price(page: Page, live_server, *, strength, pack_size, old, new) -> None:
     """Through the admin, as a price editor would: log in, open the price list,
     edit one row's price in place, and save."""
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("pricer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    admin_sign_in(page, live_server, username="pricer", password=PASSWORD)
 
     page.get_by_role("link", name="Price list", exact=True).click()
     expect(page).to_have_url(re.compile(r"/admin/catalogue/packprice/$"))

@@ -598,6 +598,39 @@ def test_the_rejected_email_gives_the_reason_and_says_nothing_was_charged(
         assert "hold on your card has been released" in body
 
 
+def test_the_cancelled_email_gives_the_reason_and_says_nothing_was_charged(
+    order, pharmacist, django_capture_on_commit_callbacks
+):
+    reason = "Customer phoned: found a pharmacy nearer home & cancelled."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.order_cancel(order=order, actor=pharmacist, reason=reason)
+
+    (message,) = mail.outbox
+    shown = assert_safe_email(message, fresh(order))
+    assert "cancelled" in shown["subject"]
+    assert reason in shown["text"]
+    assert "nearer home &amp; cancelled" in shown["html"]
+    for part in ("text", "html"):
+        body = " ".join(shown[part].split())
+        assert f"order {order.number} has been cancelled" in body.replace(
+            "<strong>", ""
+        ).replace("</strong>", "")
+        assert "Nothing has been charged" in body
+
+
+def test_no_cancelled_email_when_the_cancel_is_refused(
+    order, pharmacist, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(OrderActionRefused),
+    ):
+        lifecycle.order_cancel(order=order, actor=pharmacist, reason="  ")
+
+    assert mail.outbox == []
+
+
 def test_the_email_escapes_what_the_customer_typed(
     pack, django_capture_on_commit_callbacks
 ):

@@ -9,6 +9,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.core import mail
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -420,6 +421,68 @@ def test_reject_with_a_reason_rejects_and_returns_the_stock(
     event = OrderEvent.objects.get(order=order, action="rejected")
     assert event.actor == pharmacist
     assert "The prescription has expired." in event.note
+
+
+# -- cancelling ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_cancel_at_the_customers_request_returns_the_stock_and_emails_them(
+    pharmacist_client, pharmacist, rx_drug, approved, django_capture_on_commit_callbacks
+):
+    product = pack(rx_drug, "10", 30)
+    order = place_order(product=product)
+    if approved:
+        lifecycle.order_approve(order=order, actor=pharmacist)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm_action(
+            pharmacist_client,
+            "cancel_selected",
+            [order.prescription],
+            query="?queue=all",
+            reason="Customer phoned to cancel.",
+        )
+
+    assert f"Cancelled 1 order: {order.number}." in messages_of(response)
+    assert reload(order).status == OrderStatus.CANCELLED
+    assert stock(product).num_allocated == 0
+    event = OrderEvent.objects.get(order=order, action="cancelled")
+    assert event.actor == pharmacist
+    assert "Customer phoned to cancel." in event.note
+    (message,) = mail.outbox
+    assert "cancelled" in message.subject
+
+
+def test_cancel_without_a_reason_is_refused_and_the_order_unchanged(
+    pharmacist_client, rx_drug
+):
+    product = pack(rx_drug, "10", 30)
+    order = place_order(product=product)
+
+    response = confirm_action(
+        pharmacist_client, "cancel_selected", [order.prescription], reason=" "
+    )
+
+    assert "Please record why the order is cancelled." in html(response)
+    assert reload(order).status == OrderStatus.AWAITING_REVIEW
+    assert stock(product).num_allocated == 1
+
+
+def test_a_dispatched_order_cannot_be_cancelled(pharmacist_client, pharmacist, rx_drug):
+    order = place_order(product=pack(rx_drug, "10", 30))
+    lifecycle.order_approve(order=order, actor=pharmacist)
+    lifecycle.order_dispatch(order=order, actor=pharmacist, tracking_reference="T1")
+
+    response = run_action(
+        pharmacist_client, "cancel_selected", [order.prescription], query="?queue=all"
+    )
+
+    assert any(
+        order.number in m and "can't be cancelled" in m for m in messages_of(response)
+    )
+    assert reload(order).status == OrderStatus.DISPATCHED
 
 
 # -- dispatching ---------------------------------------------------------------

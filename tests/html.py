@@ -1,6 +1,7 @@
 """A small DOM over the standard library's HTML parser, keeping text as written:
 enough for tests to find elements and read what a page shows."""
 
+import re
 from html.parser import HTMLParser
 
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
@@ -53,3 +54,31 @@ def parse(html: str) -> Node:
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+def page(response) -> Node:
+    """A 200 response's HTML, parsed."""
+    assert response.status_code == 200, response.status_code
+    return parse(response.content.decode())
+
+
+def find_all(root: Node, tag: str, *, cls: str | None = None, **attrs) -> list[Node]:
+    """Elements called tag (with that class and those attributes) under root."""
+    return [
+        el
+        for el in root.walk()
+        if el.tag == tag
+        and (cls is None or cls in (el.attrs.get("class") or "").split())
+        and all(el.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())
+    ]
+
+
+def find_one(root: Node, tag: str, **kwargs) -> Node:
+    found = find_all(root, tag, **kwargs)
+    assert len(found) == 1, f"expected one <{tag} {kwargs}>, found {len(found)}"
+    return found[0]
+
+
+def text(node: Node) -> str:
+    """The element's text as a reader sees it: whitespace collapsed."""
+    return re.sub(r"\s+", " ", node.raw_text).strip()

@@ -2,14 +2,13 @@
 listings' "from" price, and the pharmacy's details in every footer."""
 
 import json
-import re
 
 import pytest
 from django.urls import reverse
 
 from catalog.models import Product
 from tests.factories import MonographSectionFactory, make_drug, make_pack
-from tests.html import Node, parse
+from tests.html import Node, find_all, find_one, page, text
 
 pytestmark = pytest.mark.django_db
 
@@ -22,33 +21,6 @@ DEFAULT_CELLS = [
     ("25-30", "$101.70", "$3.39", None),
     ("25-90", "$224.10", "$2.49", "save 27%"),
 ]
-
-
-def find_all(root: Node, tag: str, *, cls: str | None = None, **attrs) -> list[Node]:
-    """Elements called tag (with that class and those attributes) under root."""
-    return [
-        el
-        for el in root.walk()
-        if el.tag == tag
-        and (cls is None or cls in (el.attrs.get("class") or "").split())
-        and all(el.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())
-    ]
-
-
-def find_one(root: Node, tag: str, **kwargs) -> Node:
-    found = find_all(root, tag, **kwargs)
-    assert len(found) == 1, f"expected one <{tag} {kwargs}>, found {len(found)}"
-    return found[0]
-
-
-def text(node: Node) -> str:
-    """The element's text as a reader sees it: whitespace collapsed."""
-    return re.sub(r"\s+", " ", node.raw_text).strip()
-
-
-def page(response) -> Node:
-    assert response.status_code == 200
-    return parse(response.content.decode())
 
 
 def radios(root, name: str) -> list[tuple[str, bool]]:

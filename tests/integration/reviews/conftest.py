@@ -2,7 +2,6 @@
 posted through the real form, staff in each role, and a small HTML tree."""
 
 import itertools
-import re
 
 import pytest
 from django.core.cache import caches
@@ -20,7 +19,7 @@ from pharmacy.staff import (
     staff_groups_ensure,
 )
 from tests.factories import UserFactory
-from tests.html import Node, parse
+from tests.html import Node, find_all, find_one, text
 
 MODERATION_MESSAGE = "Thank you! Your review will appear once it has been approved."
 GUEST_IP = "203.0.113.7"
@@ -140,33 +139,6 @@ def private_root(tmp_path, settings):
     private_storage._wrapped = empty
     yield settings.PRIVATE_MEDIA_ROOT
     private_storage._wrapped = empty
-
-
-def page(response) -> Node:
-    assert response.status_code == 200, response.status_code
-    return parse(response.content.decode())
-
-
-def find_all(root: Node, tag: str, *, cls: str | None = None, **attrs) -> list[Node]:
-    """Elements called tag (with that class and those attributes) under root."""
-    return [
-        el
-        for el in root.walk()
-        if el.tag == tag
-        and (cls is None or cls in (el.attrs.get("class") or "").split())
-        and all(el.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())
-    ]
-
-
-def find_one(root: Node, tag: str, **kwargs) -> Node:
-    found = find_all(root, tag, **kwargs)
-    assert len(found) == 1, f"expected one <{tag} {kwargs}>, found {len(found)}"
-    return found[0]
-
-
-def text(node: Node) -> str:
-    """The element's text as a reader sees it: whitespace collapsed."""
-    return re.sub(r"\s+", " ", node.raw_text).strip()
 
 
 def messages_on(root: Node) -> list[str]:

@@ -13,16 +13,13 @@ from catalog.reviews import services
 from catalog.reviews.models import ProductReview
 from tests.checkout_helpers import place_order
 from tests.factories import UserFactory, make_drug
+from tests.html import find_all, find_one, page, text
 from tests.integration.reviews.conftest import (
     add_review,
-    find_all,
-    find_one,
     logged_in,
     pack_of,
-    page,
     post_review,
     shown_titles,
-    text,
 )
 
 pytestmark = pytest.mark.django_db

@@ -21,19 +21,16 @@ from catalog.models import ProductImage
 from catalog.reviews.models import ProductReview, Vote
 from tests.checkout_helpers import place_order
 from tests.factories import UserFactory, make_drug
+from tests.html import find_all, find_one, page, text
 from tests.integration.reviews.conftest import (
     add_review,
-    find_all,
-    find_one,
     logged_in,
     messages_on,
     pack_of,
-    page,
     post_review,
     review_item,
     review_url,
     shown_titles,
-    text,
     vote_url,
 )
 

@@ -11,20 +11,16 @@ from django.utils import timezone
 from catalog.reviews import services
 from catalog.reviews.models import ProductReview
 from tests.factories import UserFactory, make_drug
+from tests.html import find_all, find_one, page, parse, text
 from tests.integration.reviews.conftest import (
     GUEST_REVIEW,
     MODERATION_MESSAGE,
     field_box,
-    find_all,
-    find_one,
     logged_in,
     messages_on,
-    page,
-    parse,
     post_review,
     review_url,
     shown_titles,
-    text,
 )
 
 pytestmark = pytest.mark.django_db

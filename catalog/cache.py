@@ -24,9 +24,13 @@ def _cache():
     return caches["catalog"]
 
 
+def _version_key(scope: str) -> str:
+    return f"catalog:v:{scope}"
+
+
 def _version(scope: str) -> int:
     cache = _cache()
-    key = f"catalog:v:{scope}"
+    key = _version_key(scope)
     version = cache.get(key)
     if version is None:
         cache.add(key, 1, None)
@@ -42,11 +46,10 @@ def bump(*scopes: str) -> None:
     def _bump():
         cache = _cache()
         for scope in scopes:
-            key = f"catalog:v:{scope}"
             try:
-                cache.incr(key)
+                cache.incr(_version_key(scope))
             except ValueError:
-                cache.set(key, 2, None)
+                cache.set(_version_key(scope), 2, None)
 
     _bump()
     if transaction.get_connection().in_atomic_block:
@@ -66,14 +69,6 @@ def product_changed(*, product_id: int) -> None:
     bump(product_scope(product_id), LISTING)
 
 
-OPTIONS = "options"
-
-
-def options_changed() -> None:
-    """A product option was added or removed anywhere in the shop."""
-    bump(OPTIONS)
-
-
 def reviews_changed(*, product_id: int) -> None:
     bump(reviews_scope(product_id))
 
@@ -82,12 +77,28 @@ def cached(*, name: str, scopes: list[str], compute: Callable[[], T]) -> T:
     return _cache().get_or_set(_key(name, scopes), compute, TIMEOUT)
 
 
+def _rows_scope(model) -> str:
+    return f"rows:{model._meta.label_lower}"
+
+
+def rows_exist(*, model) -> bool:
+    """Whether the model's table has any row at all. Features a shop may not
+    use (offers, product options) skip their queries while it has none;
+    rows_changed, sent on every save and delete, keeps the answer current."""
+    scope = _rows_scope(model)
+    return cached(name=scope, scopes=[scope], compute=model._default_manager.exists)
+
+
+def rows_changed(*, model) -> None:
+    bump(_rows_scope(model))
+
+
 def _key(name: str, scopes: list[str]) -> str:
     return f"catalog:{name}:" + ".".join(str(v) for v in versions(scopes))
 
 
 def _version_keys(scopes: list[str]) -> list[str]:
-    return [f"catalog:v:{scope}" for scope in scopes]
+    return [_version_key(scope) for scope in scopes]
 
 
 def versions(scopes: list[str]) -> tuple[int, ...]:

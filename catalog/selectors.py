@@ -8,12 +8,10 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 
-from catalog import cache as catalog_cache
 from catalog import pricing
 from catalog.models import (
     Drug,
     MonographSection,
-    Option,
     Product,
     ProductAttributeValue,
     Strength,
@@ -251,13 +249,3 @@ def withdrawn_strengths() -> set[tuple[int, Decimal]]:
             "drug__product_id", "mg"
         )
     }
-
-
-def product_options_exist() -> bool:
-    """Whether any product option (Oscar's per-line choices, such as an
-    engraving) is set up. Without one, no basket line can carry attributes."""
-    return catalog_cache.cached(
-        name="options-exist",
-        scopes=[catalog_cache.OPTIONS],
-        compute=lambda: Option.objects.exists(),
-    )

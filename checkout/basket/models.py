@@ -1,9 +1,9 @@
 from django.db.models import Prefetch
 from oscar.apps.basket.abstract_models import AbstractBasket
-from oscar.apps.catalogue.models import ProductAttributeValue
+from oscar.apps.catalogue.models import Option, ProductAttributeValue
 from oscar.core.loading import get_model
 
-from catalog import selectors
+from catalog import cache as catalog_cache
 
 
 class Basket(AbstractBasket):
@@ -26,7 +26,7 @@ class Basket(AbstractBasket):
                     # No options in the shop means no line attributes: an
                     # empty prefetch that asks the database nothing.
                     "attributes"
-                    if selectors.product_options_exist()
+                    if catalog_cache.rows_exist(model=Option)
                     else Prefetch(
                         "attributes",
                         queryset=get_model("basket", "LineAttribute").objects.none(),

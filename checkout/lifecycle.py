@@ -12,7 +12,6 @@ from django.utils import timezone
 from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.apps.order.models import Order, ShippingEvent, ShippingEventType
 
-from catalog import cache as catalog_cache
 from checkout import notifications, payments, prescriptions
 from checkout.models import OrderEvent, OrderStatus, Prescription
 from checkout.stripe_gateway import PaymentGatewayError
@@ -219,8 +218,8 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
 
 
 def _release_stock(order: Order) -> None:
+    # Oscar signals the stock record's save; catalog/receivers.py refreshes the
+    # cached pages if the pack comes back into stock.
     for line in order.lines.select_related("stockrecord__product"):
         if line.stockrecord:
             line.stockrecord.cancel_allocation(line.quantity)
-            product = line.stockrecord.product
-            catalog_cache.product_changed(product_id=product.parent_id or product.pk)

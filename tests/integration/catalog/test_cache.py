@@ -6,8 +6,10 @@ import pytest
 
 from catalog.models import Strength
 from catalog.partner.models import StockRecord
+from checkout import lifecycle
+from pharmacy.staff import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import place_order
-from tests.factories import make_drug
+from tests.factories import UserFactory, make_drug
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +99,16 @@ def test_a_price_changed_and_changed_back_on_one_record_shows_each_time(client):
     record.save()
     page = client.get(url).content.decode()
     assert "$38.70" in page and "$35.00" not in page
+
+
+def test_a_rejected_order_of_the_last_pack_puts_it_back_in_stock_at_once(client):
+    drug = make_drug(prices={"10": {30: "38.70"}}, stock=1)
+    url = drug.product.get_absolute_url()
+    order = place_order(product=drug.product.children.get())
+    assert "out of stock" in client.get(url).content.decode()  # now cached
+
+    pharmacist = UserFactory(is_staff=True)
+    pharmacist.groups.add(staff_groups_ensure()[PHARMACISTS])
+    lifecycle.order_reject(order=order, actor=pharmacist, reason="Expired.")
+
+    assert "out of stock" not in client.get(url).content.decode()

@@ -462,7 +462,7 @@ class PrescriptionAdmin(HealthDataAdmin):
             act=lifecycle.order_reject,
             form_class=RejectForm,
             statuses=(OrderStatus.AWAITING_REVIEW,),
-            verb=("reject", "rejected", "Rejected"),
+            past="rejected",
             page={
                 "action": "reject_selected",
                 "title": "Reject orders",
@@ -482,7 +482,7 @@ class PrescriptionAdmin(HealthDataAdmin):
             act=lifecycle.order_cancel,
             form_class=CancelForm,
             statuses=(OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED),
-            verb=("cancel", "cancelled", "Cancelled"),
+            past="cancelled",
             page={
                 "action": "cancel_selected",
                 "title": "Cancel orders",
@@ -493,9 +493,9 @@ class PrescriptionAdmin(HealthDataAdmin):
             },
         )
 
-    def _with_reason(self, request, queryset, *, act, form_class, statuses, verb, page):
+    def _with_reason(self, request, queryset, *, act, form_class, statuses, past, page):
         """An action that asks for a reason first, then applies ``act`` to each
-        selected order. ``verb`` is (infinitive, past participle, title case)."""
+        selected order; ``past`` names what was done ("rejected")."""
         if "apply" in request.POST:
             rows = list(queryset)
             form = form_class(request.POST)
@@ -510,16 +510,18 @@ class PrescriptionAdmin(HealthDataAdmin):
                             reason=form.cleaned_data["reason"],
                         )
                     except lifecycle.OrderActionRefused as exc:
-                        refused.append(f"Order {order.number} was not {verb[1]}: {exc}")
+                        refused.append(f"Order {order.number} was not {past}: {exc}")
                     else:
                         done.append(order.number)
-                self._report(request, done=done, verb=verb[2], refused=refused)
+                self._report(
+                    request, done=done, verb=past.capitalize(), refused=refused
+                )
                 return None
             self.message_user(
-                request, f"Nothing was {verb[1]}: please give a reason.", messages.ERROR
+                request, f"Nothing was {past}: please give a reason.", messages.ERROR
             )
         else:
-            rows = self._only(request, queryset, statuses, verb[1])
+            rows = self._only(request, queryset, statuses, past)
             if not rows:
                 return None
             form = form_class()

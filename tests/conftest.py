@@ -16,6 +16,20 @@ def _empty_caches():
 
 
 @pytest.fixture
+def private_root(tmp_path, settings):
+    """Prescription files go to a fresh folder per test, never the shared one;
+    the lazy storage is reset so it reads the setting again."""
+    from django.utils.functional import empty
+
+    from checkout.models import private_storage
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty
+    yield settings.PRIVATE_MEDIA_ROOT
+    private_storage._wrapped = empty
+
+
+@pytest.fixture
 def drug(db):
     """A prescription drug with two strengths and a few packs, plus three sections."""
     return make_drug(sections=3)

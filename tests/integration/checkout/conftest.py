@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 import pytest
 import stripe
 from django.urls import reverse
-from django.utils.functional import empty
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from checkout.models import CheckoutAttempt, private_storage
+from checkout.models import CheckoutAttempt
 from tests.checkout_helpers import guest_checkout_to_preview
 
 SECRET_KEY = "sk_test_x"
@@ -256,15 +255,6 @@ class FakeStripe:
         }
         self.refunds.append(refund)
         return 200, refund
-
-
-@pytest.fixture
-def private_root(tmp_path, settings):
-    """Prescription uploads go to a fresh folder per test, not the shared one."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty
-    yield settings.PRIVATE_MEDIA_ROOT
-    private_storage._wrapped = empty
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import empty
 from oscar.apps.order.models import Order
 from PIL import Image
 
@@ -23,7 +22,6 @@ from checkout.models import (
     CheckoutAttempt,
     PatientDetails,
     Prescription,
-    private_storage,
 )
 from tests.checkout_helpers import ADDRESS, ADULT_DOB, png_upload
 from tests.factories import strength_switch
@@ -32,13 +30,8 @@ VALID_NPI = "1234567893"
 
 
 @pytest.fixture(autouse=True)
-def private_root(tmp_path, settings):
-    """Prescription files go to a fresh folder per test, never the shared one."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def _fresh_media(private_root, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-    private_storage._wrapped = empty
-    yield settings.PRIVATE_MEDIA_ROOT
-    private_storage._wrapped = empty
 
 
 def add_url(product) -> str:

@@ -3,12 +3,11 @@ page, a guest's status link, and "Re-order"."""
 
 import pytest
 from django.urls import reverse
-from django.utils.functional import empty
 
 from catalog.models import Product
 from checkout import lifecycle, orders
 from checkout.basket.models import Basket
-from checkout.models import OrderStatus, private_storage
+from checkout.models import OrderStatus
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import ADULT_DOB, basket_with, checkout_attempt
 from tests.checkout_helpers import place_order as place
@@ -16,11 +15,8 @@ from tests.factories import UserFactory, strength_switch
 
 
 @pytest.fixture(autouse=True)
-def private_root(tmp_path, settings):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty
-    yield
-    private_storage._wrapped = empty
+def _private_files(private_root):
+    pass
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.sites.models import Site
 from django.core import mail
-from django.utils.functional import empty
 from oscar.apps.order.models import Order, PaymentEvent, ShippingEvent
 
 from catalog.models import Product, Strength
@@ -24,7 +23,6 @@ from checkout.models import (
     PatientDetails,
     PaymentMethod,
     Prescription,
-    private_storage,
 )
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import ADULT_DOB, basket_with, checkout_attempt
@@ -35,11 +33,8 @@ MEDICINE = "Sertraline 50 mg"
 
 
 @pytest.fixture(autouse=True)
-def private_root(tmp_path, settings):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty
-    yield
-    private_storage._wrapped = empty
+def _private_files(private_root):
+    pass
 
 
 @pytest.fixture

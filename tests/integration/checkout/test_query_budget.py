@@ -8,9 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.functional import empty
 
-from checkout.models import private_storage
 from tests.checkout_helpers import ADDRESS, ADULT_DOB, png_upload
 from tests.factories import make_drug, many_packs
 
@@ -20,14 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def production_like(tmp_path, settings):
+def production_like(private_root, tmp_path, settings):
     # Production keeps sessions in the cache, backed by the database.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
-    private_storage._wrapped = empty
-    yield
-    private_storage._wrapped = empty
 
 
 def add(client, drug, *, pack: int):

@@ -7,11 +7,9 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
-from django.utils.functional import empty
 
 from catalog.models import Product
 from catalog.reviews.models import ProductReview
-from checkout.models import private_storage
 from pharmacy.staff import (
     PHARMACISTS,
     PRICE_EDITORS,
@@ -130,15 +128,6 @@ def customer(db):
         first_name="Dana",
         last_name="Lee",
     )
-
-
-@pytest.fixture
-def private_root(tmp_path, settings):
-    """Prescription uploads of placed orders go to a fresh folder per test."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty
-    yield settings.PRIVATE_MEDIA_ROOT
-    private_storage._wrapped = empty
 
 
 def messages_on(root: Node) -> list[str]:

@@ -166,6 +166,8 @@ TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
 SITE_ID = 1
+# Every link in an email (and anything else read outside a request) starts with this.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -2,30 +2,50 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every link the app prints or emails starts with this (settings.PUBLIC_BASE_URL).
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+export PUBLIC_BASE_URL
 
-.PHONY: run serve bench test install setup lint format check clean
+# Pinned, hash-checked dependencies: base + dev (+ the build backend), and the same
+# plus bench. `make lock` rewrites them from pyproject.toml.
+LOCK := requirements/lock.txt
+BENCH_LOCK := requirements/bench-lock.txt
+# uv writes the lock files; it and tools/lock_check.py's one dependency come,
+# hash-checked, from requirements/tools.txt (made from requirements/tools.in).
+UV := $(VENV)/bin/uv
 
-$(VENV)/.installed: pyproject.toml
+.PHONY: run serve bench test install setup lint format check clean lock lock-check
+
+$(PY):
+	@echo "==> Creating the virtualenv $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(PY)
+	@echo "==> Installing the locked dependencies from $(LOCK) (hash-checked; about a minute the first time)"
+	$(PIP) install --quiet --require-hashes --no-deps -r $(LOCK)
+	@echo "==> Installing this project (editable, no dependencies of its own)"
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	@echo "==> Checking $(LOCK) against pyproject.toml"
+	$(PY) tools/lock_check.py
 	touch $@
 
 install: $(VENV)/.installed
 
+# The demo database: migrate, load the catalog, create the demo staff (see
+# pharmacy/setup_steps.py). Safe to repeat: the second run changes nothing.
 setup: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_catalog
-	$(PY) manage.py create_demo_staff
+	$(PY) manage.py setup_demo
 
 run: setup
+	@echo "==> Starting the development server: shop $(PUBLIC_BASE_URL)/  staff $(PUBLIC_BASE_URL)/admin/  (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production configuration (gunicorn, DEBUG off, whitenoise, cached templates)
-# on plain http at 127.0.0.1. Uses DATABASE_URL and REDIS_URL when set.
-SERVE_ENV = DJANGO_SETTINGS_MODULE=pharmacy.settings.prod ALLOWED_HOSTS=127.0.0.1,localhost \
+# on plain http. Uses DATABASE_URL and REDIS_URL when set.
+SERVE_ENV = DJANGO_SETTINGS_MODULE=pharmacy.settings.prod ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost \
 	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 SERVE_MEDIA=1 \
 	SECRET_KEY="$$(cat .serve-secret-key)"
 
@@ -33,16 +53,21 @@ SERVE_ENV = DJANGO_SETTINGS_MODULE=pharmacy.settings.prod ALLOWED_HOSTS=127.0.0.
 	umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 serve: setup .serve-secret-key
+	@echo "==> Collecting static files"
 	env $(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@echo "==> Starting gunicorn (production settings): shop $(PUBLIC_BASE_URL)/  staff $(PUBLIC_BASE_URL)/admin/  (Ctrl-C stops it)"
 	env $(SERVE_ENV) $(VENV)/bin/gunicorn pharmacy.wsgi --workers 2 --bind $(HOST):$(PORT)
 
 # Throughput against the stack's own floor; writes bench/results/. Needs PostgreSQL and Redis.
 bench: install
-	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	@echo "==> Installing the bench extras from $(BENCH_LOCK) (hash-checked)"
+	$(PIP) install --quiet --require-hashes --no-deps -r $(BENCH_LOCK)
 	$(PY) bench/run.py
 
+# Locally the test database is kept between runs (created again when a migration
+# or the lock file changed: tests/conftest.py); CI (CI=true) always creates it.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter true 1,$(CI)),--create-db,--reuse-db)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -52,9 +77,34 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-check: install
+check: install lock-check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
+$(UV): requirements/tools.txt | $(PY)
+	@echo "==> Installing uv from requirements/tools.txt (hash-checked)"
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements/tools.txt
+	touch $@
+
+# Rewrite the lock files from pyproject.toml. Existing pins are kept where they
+# still fit; `make lock UPGRADE=1` moves everything to the newest allowed versions.
+# Both locks are universal (any OS, Python >= 3.11) and resolved against PyPI.
+UV_COMPILE = $(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--index-url https://pypi.org/simple --custom-compile-command "make lock" \
+	$(if $(filter 1,$(UPGRADE)),--upgrade)
+BUILD_REQUIRES = $(PYTHON) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires']))"
+
+lock: $(UV)
+	@echo "==> Resolving requirements/tools.txt: uv itself"
+	$(UV_COMPILE) requirements/tools.in -o requirements/tools.txt
+	@echo "==> Resolving $(LOCK): dependencies + dev extras + build backend"
+	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - --extra dev -o $(LOCK)
+	@echo "==> Resolving $(BENCH_LOCK): the same pins plus the bench extras"
+	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - --extra dev --extra bench -c $(LOCK) -o $(BENCH_LOCK)
+	$(PY) tools/lock_check.py
+
+lock-check:
+	$(PY) tools/lock_check.py
+
 clean:
-	rm -rf $(VENV) .test-media .test-private
+	rm -rf $(VENV) .test-media .test-private .test-db*

@@ -68,11 +68,16 @@ class DemoAccount:
     password: str | None  # None when the account already existed
 
 
-DEMO_ACCOUNTS = (
-    ("price-editor", PRICE_EDITORS),
-    ("pharmacist", PHARMACISTS),
-    ("review-moderator", REVIEW_MODERATORS),
-)
+def demo_username(role: str) -> str:
+    """One demo account per role, named after it: "Price editors" -> "price-editor"."""
+    words = role.lower().split()
+    words[-1] = words[-1].removesuffix("s")
+    return "-".join(words)
+
+
+# Every role gets a demo account, so a role added above is printed by `make run`
+# (and tests/integration/test_readme_accounts.py asks the README to list it).
+DEMO_ACCOUNTS = tuple((demo_username(role), role) for role in ROLE_PERMISSIONS)
 
 
 @transaction.atomic

@@ -1,7 +1,34 @@
+from pathlib import Path
+
 import pytest
 
 from pharmacy.staff import PRICE_EDITORS, staff_groups_ensure
+from tests import db_reuse
 from tests.factories import UserFactory, make_drug
+
+
+def pytest_configure(config):
+    """--reuse-db (what `make test` passes locally) becomes --create-db when a
+    migration, an installed app or the lock file changed since the database
+    was made (tests/db_reuse.py)."""
+    from django.conf import settings
+
+    if (
+        config.getoption("reuse_db", False)
+        and not config.getoption("create_db")
+        and not db_reuse.reused_database_is_current(Path(settings.BASE_DIR))
+    ):
+        config.option.create_db = True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb):
+    """pytest-django's database set-up, then a note of the schema it was made from."""
+    from django.conf import settings
+
+    if django_db_keepdb:
+        db_reuse.remember_schema(Path(settings.BASE_DIR))
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -221,8 +221,20 @@ THUMBNAIL_PRESERVE_FORMAT = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "client_error_without_traceback": {
+            "()": "pharmacy.log_filters.ClientErrorWithoutTraceback"
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # Django's own default gives "django" a console handler of its own while
+        # it also propagates to the root's: every line printed twice. One handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["client_error_without_traceback"]},
+        "django.security": {"filters": ["client_error_without_traceback"]},
+    },
 }
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 

@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -24,3 +24,7 @@ CACHES = {
         "LOCATION": "catalog",
     },
 }
+
+# A file, not memory, so `make test` (pytest --reuse-db) can keep it between runs.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from pharmacy.staff import demo_staff_create
 
 
 class Command(BaseCommand):
-    help = "Create the demo price editor and pharmacist, printing new passwords once."
+    help = "Create one demo staff account per role, printing new passwords once."
 
     def handle(self, *args, **options):
         for account in demo_staff_create():
@@ -19,4 +20,4 @@ class Command(BaseCommand):
                     f"reset its password with: python manage.py changepassword "
                     f"{account.username}"
                 )
-        self.stdout.write("Staff sign in at http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"Staff sign in at {settings.PUBLIC_BASE_URL}/admin/")

@@ -1,0 +1,67 @@
+"""Keep the test database between local runs, but never a stale one.
+
+pytest-django's --reuse-db keeps the database and does not migrate it again, so
+a new or edited migration would go unseen. The schema's fingerprint (every
+migration file, the installed apps and the locked dependencies, whose apps
+bring migrations too) is stored beside the database when it is created; when
+it no longer matches, the run creates the database again (--create-db).
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+from django.conf import settings
+
+STAMP_NAME = ".test-db-schema.json"
+_SKIP_DIRS = {".venv", ".git", "node_modules", "__pycache__"}
+
+
+def schema_fingerprint(base_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for migration in sorted(_migration_files(base_dir)):
+        digest.update(str(migration.relative_to(base_dir)).encode())
+        digest.update(migration.read_bytes())
+    lock = base_dir / "requirements" / "lock.txt"
+    if lock.is_file():
+        digest.update(lock.read_bytes())
+    digest.update("\n".join(settings.INSTALLED_APPS).encode())
+    return digest.hexdigest()
+
+
+def _migration_files(base_dir: Path):
+    for folder in base_dir.iterdir():
+        if folder.is_dir() and folder.name not in _SKIP_DIRS:
+            yield from (
+                p
+                for p in folder.rglob("migrations/*.py")
+                if not _SKIP_DIRS & set(p.relative_to(base_dir).parts)
+            )
+
+
+def _database_identity() -> str:
+    db = settings.DATABASES["default"]
+    test_name = (db.get("TEST") or {}).get("NAME") or f"test_{db['NAME']}"
+    return f"{db['ENGINE']} {db.get('HOST', '')}:{db.get('PORT', '')} {test_name}"
+
+
+def _stamp_path(base_dir: Path) -> Path:
+    return base_dir / STAMP_NAME
+
+
+def _read_stamps(base_dir: Path) -> dict[str, str]:
+    try:
+        return json.loads(_stamp_path(base_dir).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def reused_database_is_current(base_dir: Path) -> bool:
+    stamps = _read_stamps(base_dir)
+    return stamps.get(_database_identity()) == schema_fingerprint(base_dir)
+
+
+def remember_schema(base_dir: Path) -> None:
+    stamps = _read_stamps(base_dir)
+    stamps[_database_identity()] = schema_fingerprint(base_dir)
+    _stamp_path(base_dir).write_text(json.dumps(stamps, indent=1), "utf-8")

@@ -8,13 +8,9 @@ CI run cannot pass by skipping them.
 import os
 from pathlib import Path
 
-# Playwright's sync API runs an event loop in the test thread; without this
-# Django refuses database access from it (SynchronousOnlyOperation).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+import pytest
 
-import pytest  # noqa: E402
-
-from tests.factories import make_drug  # noqa: E402
+from tests.factories import make_drug
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -65,12 +61,29 @@ def _in_this_folder(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     chromium_missing = not CHROMIUM.exists()
+    browser_items = []
     for item in items:
         if not _in_this_folder(item):
             continue
+        browser_items.append(item)
         item.add_marker(pytest.mark.browser)
         if chromium_missing and not _browser_required():
             item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
+    # Browser tests run last: Playwright's event loop lives until the session
+    # ends, and only they may touch the database beside it (see below).
+    in_browser = set(browser_items)
+    items[:] = [item for item in items if item not in in_browser] + browser_items
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_database_beside_playwrights_loop():
+    """Playwright's sync API keeps an event loop running in the test thread from
+    its first use to the end of the session; without this switch Django refuses
+    database access there (SynchronousOnlyOperation). Set only once a browser
+    test starts, and those run last, so no other test runs with it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.hookimpl(tryfirst=True)

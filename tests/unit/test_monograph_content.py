@@ -5,6 +5,7 @@ seed product page's.
 """
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -12,10 +13,11 @@ import pytest
 from django.conf import settings
 
 MONOGRAPH = Path(settings.BASE_DIR) / "fixtures" / "monograph" / "baclofen.json"
-# CI checks shared/ out beside the repository.
-SEED_PAGE = (
-    Path(settings.BASE_DIR).parent / "shared" / "seed" / "baclofen-product-page.txt"
+# CI lays shared/ beside the clone; SHARED_DIR points elsewhere (a git worktree).
+SHARED_DIR = Path(
+    os.environ.get("SHARED_DIR") or Path(settings.BASE_DIR).parent / "shared"
 )
+SEED_PAGE = SHARED_DIR / "seed" / "baclofen-product-page.txt"
 RUN = 8  # words in a row that count as copied
 
 
@@ -91,7 +93,10 @@ def test_fourteen_sections_with_unique_anchors(sections):
 
 def test_no_eight_word_run_copied_from_the_seed_page(text):
     if not SEED_PAGE.is_file():
-        pytest.skip(f"seed page not checked out beside the repository: {SEED_PAGE}")
+        missing = f"seed page not found beside the repository: {SEED_PAGE}"
+        if os.environ.get("REQUIRE_SEED") == "1":  # CI: never skip this check
+            pytest.fail(f"REQUIRE_SEED=1 but the {missing}", pytrace=False)
+        pytest.skip(missing)
     seed = SEED_PAGE.read_text("utf-8")
 
     copied = _runs(_words(text), RUN) & _runs(_words(seed), RUN)

@@ -55,13 +55,13 @@ def test_a_matching_lock_has_no_problems():
 def test_a_requirement_missing_from_the_lock_is_reported():
     entries = [e for e in GOOD if not e[0].startswith("redis")]
 
-    assert _problems(entries) == [
-        "lock.txt: redis>=5 is in pyproject.toml, not pinned"
-    ]
+    assert _problems(entries) == ["lock.txt: redis>=5 is in pyproject.toml, not pinned"]
 
 
 def test_a_pin_outside_pyprojects_range_is_reported():
-    entries = [("django==5.1.4", e[1]) if e[0].startswith("django") else e for e in GOOD]
+    entries = [
+        ("django==5.1.4", e[1]) if e[0].startswith("django") else e for e in GOOD
+    ]
 
     (problem,) = _problems(entries)
     assert "django==5.1.4" in problem and "<5.3,>=5.2" in problem

@@ -203,10 +203,17 @@ def test_product_page_with_a_cold_cache_stays_within_budget_and_constant(client)
 
 
 def test_product_page_with_a_warm_cache_reads_only_the_product(client):
-    url = drug_with_image(sections=3).product.get_absolute_url()
+    drug = drug_with_image(sections=3)
+    url = drug.product.get_absolute_url()
     warm_up(client, url)
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+        response = client.get(url)
+    # The whole page, from the cache: title, prices and monograph all there.
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert drug.product.title in html
+    assert "$38.70" in html  # make_drug's 10 mg, 30 tablets
+    assert "Part 2" in html  # the last monograph section
     # The product with its image; price table, monograph and reviews from cache.
     tables = {
         q["sql"].split('FROM "')[1].split('"')[0] for q in queries if "FROM" in q["sql"]

@@ -76,7 +76,7 @@ def demo_username(role: str) -> str:
 
 
 # Every role gets a demo account, so a role added above is printed by `make run`
-# (and tests/integration/test_readme_accounts.py asks the README to list it).
+# (and tests/unit/test_readme_accounts.py asks the README to list it).
 DEMO_ACCOUNTS = tuple((demo_username(role), role) for role in ROLE_PERMISSIONS)
 
 

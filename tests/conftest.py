@@ -22,12 +22,27 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_keepdb):
-    """pytest-django's database set-up, then a note of the schema it was made from."""
+def django_db_setup(
+    django_db_setup, django_db_keepdb, django_db_createdb, django_db_blocker
+):
+    """pytest-django's database set-up; a kept database (--reuse-db) is noted
+    with its schema and first rows when made, and given those rows back when
+    reused (tests/db_reuse.py)."""
     from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
 
+    base_dir = Path(settings.BASE_DIR)
     if django_db_keepdb:
-        db_reuse.remember_schema(Path(settings.BASE_DIR))
+        with django_db_blocker.unblock():
+            if django_db_createdb:
+                contents = connection.creation.serialize_db_to_string()
+                db_reuse.remember_schema(base_dir, contents=contents)
+            else:
+                call_command("flush", interactive=False, inhibit_post_migrate=True)
+                connection.creation.deserialize_db_from_string(
+                    db_reuse.fresh_contents(base_dir)
+                )
     yield
 
 

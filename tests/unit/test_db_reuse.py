@@ -13,8 +13,9 @@ def _project(tmp_path):
 
 def test_a_stored_schema_is_current_until_a_migration_changes(tmp_path):
     base = _project(tmp_path)
-    db_reuse.remember_schema(base)
+    db_reuse.remember_schema(base, contents="[]")
     assert db_reuse.reused_database_is_current(base)
+    assert db_reuse.fresh_contents(base) == "[]"
 
     (base / "shop" / "migrations" / "0001_initial.py").write_text("# edited\n")
 

@@ -5,9 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Every link the app prints or emails starts with this (settings.PUBLIC_BASE_URL).
+# Every link the app prints or emails starts with this (settings.PUBLIC_BASE_URL);
+# given to setup, run and serve (not to the tests, which pick their own).
 PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
-export PUBLIC_BASE_URL
+APP_ENV = PUBLIC_BASE_URL=$(PUBLIC_BASE_URL)
 
 # Pinned, hash-checked dependencies: base + dev (+ the build backend), and the same
 # plus bench. `make lock` rewrites them from pyproject.toml.
@@ -37,15 +38,15 @@ install: $(VENV)/.installed
 # The demo database: migrate, load the catalog, create the demo staff (see
 # pharmacy/setup_steps.py). Safe to repeat: the second run changes nothing.
 setup: install
-	$(PY) manage.py setup_demo
+	env $(APP_ENV) $(PY) manage.py setup_demo
 
 run: setup
 	@echo "==> Starting the development server: shop $(PUBLIC_BASE_URL)/  staff $(PUBLIC_BASE_URL)/admin/  (Ctrl-C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	env $(APP_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production configuration (gunicorn, DEBUG off, whitenoise, cached templates)
 # on plain http. Uses DATABASE_URL and REDIS_URL when set.
-SERVE_ENV = DJANGO_SETTINGS_MODULE=pharmacy.settings.prod ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost \
+SERVE_ENV = $(APP_ENV) DJANGO_SETTINGS_MODULE=pharmacy.settings.prod ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost \
 	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 SERVE_MEDIA=1 \
 	SECRET_KEY="$$(cat .serve-secret-key)"
 

@@ -29,7 +29,6 @@ def django_db_setup(
     with its schema and first rows when made, and given those rows back when
     reused (tests/db_reuse.py)."""
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
 
     base_dir = Path(settings.BASE_DIR)
@@ -39,10 +38,9 @@ def django_db_setup(
                 contents = connection.creation.serialize_db_to_string()
                 db_reuse.remember_schema(base_dir, contents=contents)
             else:
-                call_command("flush", interactive=False, inhibit_post_migrate=True)
-                connection.creation.deserialize_db_from_string(
-                    db_reuse.fresh_contents(base_dir)
-                )
+                contents = db_reuse.fresh_contents(base_dir)
+                if not db_reuse.contents_intact(contents):
+                    db_reuse.contents_restore(contents)
     yield
 
 

@@ -12,6 +12,7 @@ United States, the order email types). The rows a fresh database holds are
 stored with the fingerprint and put back at the start of each reusing run.
 """
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -44,7 +45,10 @@ def _migration_files(base_dir: Path):
             )
 
 
+@functools.cache
 def _database_identity() -> str:
+    # First asked in pytest_configure, before set-up renames NAME to the test
+    # database's name; cached so the answer stays the same afterwards.
     db = settings.DATABASES["default"]
     test_name = (db.get("TEST") or {}).get("NAME") or f"test_{db['NAME']}"
     return f"{db['ENGINE']} {db.get('HOST', '')}:{db.get('PORT', '')} {test_name}"
@@ -83,3 +87,34 @@ def remember_schema(base_dir: Path, *, contents: str = "") -> None:
 
 def fresh_contents(base_dir: Path) -> str:
     return _stamp(base_dir).get("contents", "")
+
+
+def contents_intact(contents: str) -> bool:
+    """Every model the fresh database had rows for still has as many. After a
+    transactional test's flush the migrations' rows are gone (0 countries)."""
+    from collections import Counter
+
+    from django.apps import apps
+
+    wanted = Counter(row["model"] for row in json.loads(contents or "[]"))
+    return all(
+        apps.get_model(label)._base_manager.count() == count
+        for label, count in wanted.items()
+    )
+
+
+def contents_restore(contents: str) -> None:
+    """Empty the database and put the stored rows back, then move each id
+    sequence past them (PostgreSQL; SQLite needs nothing) as loaddata does."""
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    call_command("flush", interactive=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(contents)
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)

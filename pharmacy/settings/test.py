@@ -24,3 +24,8 @@ CACHES = {
         "LOCATION": "catalog",
     },
 }
+
+# Tasks run in the test's own process unless a test asks for a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+STRIPE_TIMEOUT_SECONDS = 5

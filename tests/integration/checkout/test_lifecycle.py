@@ -14,7 +14,7 @@ from oscar.apps.order.models import Order, PaymentEvent, ShippingEvent
 
 from catalog.models import Product, Strength
 from catalog.partner.models import StockRecord
-from checkout import lifecycle, notifications, orders, payments
+from checkout import lifecycle, notifications, orders
 from checkout.lifecycle import OrderActionRefused
 from checkout.models import (
     CheckoutAttempt,
@@ -445,22 +445,6 @@ def test_invalid_transitions_are_refused(order, pharmacist, pack, status, action
         record.num_in_stock,
         record.num_allocated,
     )
-
-
-def test_a_failed_payment_leaves_the_order_awaiting_review(
-    order, pharmacist, monkeypatch
-):
-    def gateway_down(*, order):
-        raise lifecycle.PaymentGatewayError("Stripe is unreachable")
-
-    monkeypatch.setattr(payments, "order_payment_take", gateway_down)
-
-    with pytest.raises(OrderActionRefused, match="Stripe is unreachable"):
-        lifecycle.order_approve(order=order, actor=pharmacist)
-
-    order = fresh(order)
-    assert order.status == OrderStatus.AWAITING_REVIEW
-    assert order.prescription.decision == Prescription.Decision.PENDING
 
 
 # -- emails ----------------------------------------------------------------------------

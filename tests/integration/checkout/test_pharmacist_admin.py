@@ -21,7 +21,13 @@ from oscar.apps.order.models import Order, ShippingEvent
 from catalog.models import Drug, Product
 from catalog.partner.models import StockRecord
 from checkout import lifecycle, orders, prescriptions
-from checkout.models import OrderEvent, OrderStatus, PatientDetails, Prescription
+from checkout.models import (
+    OrderEvent,
+    OrderPayment,
+    OrderStatus,
+    PatientDetails,
+    Prescription,
+)
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import ADULT_DOB, basket_with, checkout_attempt, place_order
 from tests.factories import UserFactory, make_drug
@@ -207,6 +213,7 @@ def test_card_order_shows_the_time_left_on_its_authorisation(
     order = place_order(product=pack(rx_drug, "10", 30), method="card")
     placed = timezone.now() - datetime.timedelta(days=2, minutes=30)
     Order.objects.filter(pk=order.pk).update(date_placed=placed)
+    OrderPayment.objects.filter(order=order).update(authorised_at=placed)
 
     page = html(pharmacist_client.get(QUEUE))
 
@@ -220,6 +227,7 @@ def test_card_order_past_seven_days_shows_the_authorisation_expired(
     order = place_order(product=pack(rx_drug, "10", 30), method="card")
     placed = timezone.now() - datetime.timedelta(days=7, hours=1)
     Order.objects.filter(pk=order.pk).update(date_placed=placed)
+    OrderPayment.objects.filter(order=order).update(authorised_at=placed)
 
     page = html(pharmacist_client.get(QUEUE))
 

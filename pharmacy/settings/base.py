@@ -275,7 +275,7 @@ PAY_AGAIN_LINK_DAYS = 7
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default=""))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged when done, so a worker killed mid-task leaves it queued.
 CELERY_TASK_ACKS_LATE = True

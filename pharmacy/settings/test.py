@@ -27,5 +27,5 @@ CACHES = {
 
 # Tasks run in the test's own process unless a test asks for a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_URL = "memory://localhost/"
 STRIPE_TIMEOUT_SECONDS = 5

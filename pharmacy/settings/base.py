@@ -213,6 +213,13 @@ PHARMACY = {
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+# For the SMTP backend. A slow server delays only the worker, never a request.
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = OSCAR_FROM_EMAIL
 
 THUMBNAIL_FORMAT = "WEBP"
@@ -284,8 +291,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Emails: tries in all, backing off 30 s, 60 s, 120 s ... up to 1 hour apart.
-EMAIL_MAX_TRIES = 8
-EMAIL_RETRY_BACKOFF_SECONDS = 30
+EMAIL_MAX_TRIES = env.int("EMAIL_MAX_TRIES", default=8)
+EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=30)
 # The backend the outbox delivers through; EMAIL_BACKEND when unset.
 EMAIL_DELIVERY_BACKEND = env("EMAIL_DELIVERY_BACKEND", default="")
 

@@ -117,10 +117,13 @@ def test_pharmacists_see_the_outbox(client, pharmacist):
 def test_a_change_that_rolls_back_leaves_no_email(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            outbox.email_enqueue(message=a_message())
-            raise RuntimeError("the order could not be placed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        outbox.email_enqueue(message=a_message())
+        raise RuntimeError("the order could not be placed")
 
     assert OutboundEmail.objects.count() == 0
     assert callbacks == []

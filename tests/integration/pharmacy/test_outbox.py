@@ -219,3 +219,18 @@ def test_an_order_email_is_written_in_the_same_transaction_as_the_order(drug):
     [email] = OutboundEmail.objects.all()
     assert email.status == OutboundEmail.Status.PENDING
     assert email.to == ["guest@example.com"]
+
+
+def test_the_outbox_can_be_every_emails_backend(
+    settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    from django.core.mail import send_mail
+
+    settings.EMAIL_BACKEND = "pharmacy.outbox.OutboxBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mail("Reset your password", "Link", None, ["sam@example.com"])
+
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+    assert [m.subject for m in mailoutbox] == ["Reset your password"]

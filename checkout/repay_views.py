@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views import generic
 
 from checkout import repayment, stripe_gateway
+from checkout.models import PaymentState
 
 
 def _order_or_404(token: str):
@@ -43,11 +44,17 @@ class PayAgainView(generic.View):
         return http.HttpResponseRedirect(url)
 
     def _page(self, request, order, error=None):
-        possible = repayment.pay_again_possible(order=order)
+        payment = getattr(order, "payment", None)
         return render(
             request,
             self.template_name,
-            {"order": order, "possible": possible, "error": error},
+            {
+                "order": order,
+                "possible": repayment.pay_again_possible(order=order),
+                "authorised": payment is not None
+                and payment.state == PaymentState.AUTHORISED,
+                "error": error,
+            },
         )
 
 

@@ -118,16 +118,21 @@ def test_a_tampered_or_unknown_link_is_not_found(declined, card_order):
     assert Client().get(url).status_code == 404
 
 
-def test_an_order_without_a_payment_problem_offers_nothing_to_pay(card_order):
+def test_an_order_without_a_payment_problem_offers_nothing_to_pay(
+    card_order, pharmacist
+):
     url = reverse(
         "checkout:pay-again",
         kwargs={"token": repayment.pay_again_token(order=card_order)},
     )
 
-    page = Client().get(url)
+    authorised = Client().get(url)
+    lifecycle.order_approve(order=card_order, actor=pharmacist)
+    captured = Client().get(url)
 
-    assert b"does not need paying again" in page.content
-    assert b"Pay by card" not in page.content
+    assert b"nothing more is needed" in authorised.content
+    assert b"does not need paying again" in captured.content
+    assert b"Pay by card" not in authorised.content + captured.content
 
 
 # -- no Stripe call inside a transaction --------------------------------------------

@@ -26,6 +26,7 @@ from checkout.models import (
     OrderPayment,
     OrderStatus,
     PatientDetails,
+    PaymentState,
     Prescription,
 )
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
@@ -232,6 +233,31 @@ def test_card_order_past_seven_days_shows_the_authorisation_expired(
     page = html(pharmacist_client.get(QUEUE))
 
     assert "Card authorisation expired" in page
+
+
+def test_card_order_lapsing_within_a_day_is_flagged(pharmacist_client, rx_drug):
+    order = place_order(product=pack(rx_drug, "10", 30), method="card")
+    placed = timezone.now() - datetime.timedelta(days=6, hours=12)
+    OrderPayment.objects.filter(order=order).update(authorised_at=placed)
+
+    page = html(pharmacist_client.get(QUEUE))
+
+    assert "Lapses soon: 11 hours left on the card authorisation" in page
+
+
+def test_a_payment_problem_shows_in_the_queue_with_its_reason(
+    pharmacist_client, rx_drug
+):
+    order = place_order(product=pack(rx_drug, "10", 30), method="card")
+    OrderPayment.objects.filter(order=order).update(
+        state=PaymentState.CAPTURE_FAILED,
+        problem="Card declined (card_declined): Your card has insufficient funds.",
+    )
+
+    page = html(pharmacist_client.get(QUEUE))
+
+    assert "Payment problem: Card declined" in page
+    assert "insufficient funds" in page
 
 
 def test_queue_lists_only_orders_awaiting_review_newest_first(

@@ -334,3 +334,47 @@ def test_the_management_command_reconciles(
 
     assert payment().state == PaymentState.CAPTURED
     assert fake_stripe.captures_made == 1
+
+
+# -- two pharmacists at once ----------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("stripe_server", ["threaded"], indirect=True)
+def test_two_pharmacists_approving_at_once_charge_the_card_once(
+    client, start_card_checkout, fake_stripe, pharmacist
+):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    start_card_checkout()
+    client.get(reverse("checkout:stripe-return"), {"session_id": "cs_test_1"})
+    order = Order.objects.get()
+    other = UserFactory(is_staff=True)
+    other.groups.add(staff_groups_ensure()[PHARMACISTS])
+    # Stripe takes a moment to answer the capture, so the presses overlap.
+    fake_stripe.delays[("POST", CAPTURE)] = 0.5
+    results = {}
+
+    def approve(who):
+        try:
+            results[who.pk] = lifecycle.order_approve(order=order, actor=who)
+        except Exception as exc:  # reported by the asserts below
+            results[who.pk] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(u,)) for u in (pharmacist, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert fake_stripe.captures_made == 1
+    assert payment().state == PaymentState.CAPTURED
+    assert fresh(order).status == OrderStatus.APPROVED
+    assert OrderEvent.objects.filter(action="approved").count() == 1
+    assert fresh(order).sources.get().amount_debited == payment().amount

@@ -27,8 +27,10 @@ from oscar.apps.order.models import Order
 from checkout import notifications, payments, repayment, stripe_gateway
 from checkout.models import (
     PAYMENT_IN_FLIGHT,
+    CheckoutAttempt,
     OrderEvent,
     OrderPayment,
+    PaymentMethod,
     PaymentState,
 )
 from checkout.stripe_gateway import PaymentGatewayError, PaymentRefused
@@ -36,6 +38,8 @@ from checkout.stripe_gateway import PaymentGatewayError, PaymentRefused
 logger = logging.getLogger(__name__)
 
 Action = OrderPayment.Action
+# A shopper may still be on Stripe's page this long after pressing "Place order".
+CHECKOUT_GRACE = datetime.timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -293,16 +297,41 @@ def _lapse_recorded(payment_id: int, result: CaptureResult) -> None:
         _problem_recorded(order, payment, actor=None, result=result)
 
 
+def _checkouts_reconcile(*, before: datetime.datetime, counts: dict) -> None:
+    """Card checkouts still pending: if Stripe holds an authorisation for one
+    (the shopper paid, then the return page and the webhook both failed),
+    place the order now. One not authorised is left to Stripe's expiry event."""
+    from checkout import fulfilment, orders
+
+    pending = CheckoutAttempt.objects.filter(
+        status=CheckoutAttempt.Status.PENDING,
+        payment_method=PaymentMethod.CARD,
+        order__isnull=True,
+        created_at__lte=before,
+    ).exclude(stripe_session_id="")
+    for session_id in list(pending.values_list("stripe_session_id", flat=True)):
+        try:
+            fulfilment.checkout_fulfil(session_id=session_id)
+        except (fulfilment.PaymentNotAuthorised, PaymentGatewayError):
+            continue
+        except orders.OrderNotPlaced:
+            counts["checkout refused"] = counts.get("checkout refused", 0) + 1
+            continue
+        counts["order placed"] = counts.get("order placed", 0) + 1
+
+
 def payments_reconcile(
     *,
     older_than: datetime.timedelta = datetime.timedelta(minutes=2),
     now: datetime.datetime | None = None,
 ) -> dict[str, int]:
     """Ask Stripe about every payment in flight (left for ``older_than``, so a
-    request still running is not raced) and every card hold past its lapse
-    time, and bring each order into line. Returns counts by outcome."""
+    request still running is not raced), every card checkout left pending,
+    and every card hold past its lapse time, and bring each order into line.
+    Returns counts by outcome."""
     now = now or timezone.now()
     counts: dict[str, int] = {}
+    _checkouts_reconcile(before=now - max(older_than, CHECKOUT_GRACE), counts=counts)
     in_flight = OrderPayment.objects.filter(
         state__in=PAYMENT_IN_FLIGHT, updated_at__lte=now - older_than
     ).values_list("pk", flat=True)

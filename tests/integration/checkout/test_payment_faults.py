@@ -378,3 +378,32 @@ def test_two_pharmacists_approving_at_once_charge_the_card_once(
     assert fresh(order).status == OrderStatus.APPROVED
     assert OrderEvent.objects.filter(action="approved").count() == 1
     assert fresh(order).sources.get().amount_debited == payment().amount
+
+
+def test_a_crash_after_the_shopper_paid_is_placed_by_reconciliation(
+    client, start_card_checkout, fake_stripe, monkeypatch
+):
+    from checkout import orders
+    from checkout.models import CheckoutAttempt
+
+    _, attempt = start_card_checkout()
+    with monkeypatch.context() as patch:
+
+        def crash(**kwargs):
+            raise Crash
+
+        patch.setattr(orders, "order_place", crash)
+        with pytest.raises(Crash):
+            client.get(reverse("checkout:stripe-return"), {"session_id": "cs_test_1"})
+    assert Order.objects.count() == 0
+
+    assert reconcile() == {}  # the shopper may still be paying: left alone
+    CheckoutAttempt.objects.update(
+        created_at=timezone.now() - datetime.timedelta(minutes=31)
+    )
+    assert reconcile() == {"order placed": 1}
+
+    order = Order.objects.get()
+    assert order.number == attempt.order_number
+    assert payment().state == PaymentState.AUTHORISED
+    assert fake_stripe.captures_made == 0

@@ -53,11 +53,20 @@ SERVE_ENV = $(APP_ENV) DJANGO_SETTINGS_MODULE=pharmacy.settings.prod ALLOWED_HOS
 .serve-secret-key:
 	umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
+# With REDIS_URL (or CELERY_BROKER_URL) a Celery worker, with beat for the
+# periodic jobs, runs beside gunicorn and stops with it. Without, tasks run in
+# the web process.
+CELERY_WORKER = $(VENV)/bin/celery -A pharmacy worker --beat --schedule .celerybeat-schedule \
+	--concurrency 2 --loglevel INFO
+
 serve: setup .serve-secret-key
 	@echo "==> Collecting static files"
 	env $(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	@echo "==> Starting gunicorn (production settings): shop $(PUBLIC_BASE_URL)/  staff $(PUBLIC_BASE_URL)/admin/  (Ctrl-C stops it)"
-	env $(SERVE_ENV) $(VENV)/bin/gunicorn pharmacy.wsgi --workers 2 --bind $(HOST):$(PORT)
+	env $(SERVE_ENV) sh -c 'if [ -n "$${CELERY_BROKER_URL:-$$REDIS_URL}" ]; then \
+	    $(CELERY_WORKER) & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	  else echo "No REDIS_URL: tasks run in the web process, no worker started"; fi; \
+	  $(VENV)/bin/gunicorn pharmacy.wsgi --workers 2 --bind $(HOST):$(PORT)'
 
 # Throughput against the stack's own floor; writes bench/results/. Needs PostgreSQL and Redis.
 bench: install

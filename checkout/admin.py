@@ -34,7 +34,6 @@ from checkout.models import OrderEvent, OrderStatus, PatientDetails, Prescriptio
 logger = logging.getLogger(__name__)
 
 # A card authorisation made through Stripe Checkout can be captured for 7 days.
-AUTHORISATION_LIFETIME = datetime.timedelta(days=7)
 # What the file view will serve inline; anything else is sent as a download.
 INLINE_TYPES = {
     "image/jpeg": ".jpg",
@@ -98,38 +97,10 @@ def _patient(order) -> PatientDetails | None:
         return None
 
 
-def _card_source(order) -> Source | None:
-    return next(
-        (s for s in order.sources.all() if s.source_type.name == payments.CARD_SOURCE),
-        None,
-    )
-
-
-def _duration(delta: datetime.timedelta) -> str:
-    days, seconds = delta.days, delta.seconds
-    hours = seconds // 3600
-    parts = []
-    if days:
-        parts.append(f"{days} day{'s' if days != 1 else ''}")
-    if hours or not days:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    return " ".join(parts)
-
-
 def authorisation_summary(order, *, now: datetime.datetime | None = None) -> str:
-    source = _card_source(order)
-    if source is None:
-        return "Invoice — nothing to capture"
-    if source.amount_debited:
-        return f"Card charged {source.amount_debited}"
-    if order.status not in (OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED):
-        return "Card hold released"
-    left = order.date_placed + AUTHORISATION_LIFETIME - (now or timezone.now())
-    if left <= datetime.timedelta(0):
-        return "Card authorisation expired — capture will fail"
-    if left < datetime.timedelta(hours=1):
-        return "Less than 1 hour left on the card authorisation"
-    return f"{_duration(left)} left on the card authorisation"
+    """The payment column: a payment problem, or the time left on the hold
+    (flagged when it lapses within 24 hours)."""
+    return payments.payment_summary(order, now=now)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -274,7 +245,7 @@ class PrescriptionAdmin(HealthDataAdmin):
             super()
             .get_queryset(request)
             .filter(order__isnull=False)
-            .select_related("order__patient", "reviewed_by")
+            .select_related("order__patient", "order__payment", "reviewed_by")
             .prefetch_related(
                 Prefetch("order__lines", queryset=lines),
                 Prefetch(
@@ -375,7 +346,7 @@ class PrescriptionAdmin(HealthDataAdmin):
             )
         return "No prescription given"
 
-    @admin.display(description="Card authorisation")
+    @admin.display(description="Payment")
     def card_authorisation(self, obj):
         return authorisation_summary(obj.order)
 

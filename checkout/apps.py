@@ -8,13 +8,15 @@ class CheckoutConfig(apps.CheckoutConfig):
 
     def ready(self) -> None:
         super().ready()
-        from checkout import views, webhooks
+        from checkout import repay_views, views, webhooks
 
         self.patient_view = views.PatientDetailsView
         self.prescription_view = views.PrescriptionView
         self.stripe_return_view = views.StripeReturnView
         self.stripe_cancel_view = views.StripeCancelView
         self.stripe_webhook_view = webhooks.StripeWebhookView
+        self.pay_again_view = repay_views.PayAgainView
+        self.pay_again_return_view = repay_views.PayAgainReturnView
 
     def get_urls(self):
         urls = super().get_urls()
@@ -37,6 +39,16 @@ class CheckoutConfig(apps.CheckoutConfig):
                 "payment/stripe/webhook/",
                 self.stripe_webhook_view.as_view(),
                 name="stripe-webhook",
+            ),
+            path(
+                "pay-again/<str:token>/",
+                self.pay_again_view.as_view(),
+                name="pay-again",
+            ),
+            path(
+                "pay-again/<str:token>/return/",
+                self.pay_again_return_view.as_view(),
+                name="pay-again-return",
             ),
         ]
         return self.post_process_urls(urls)

@@ -12,9 +12,15 @@ from django.utils import timezone
 from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.apps.order.models import Order, ShippingEvent, ShippingEventType
 
-from checkout import notifications, payments, prescriptions
-from checkout.models import OrderEvent, OrderStatus, Prescription
-from checkout.stripe_gateway import PaymentGatewayError
+from checkout import notifications, payments, prescriptions, settlement
+from checkout.models import (
+    PAYMENT_IN_FLIGHT,
+    OrderEvent,
+    OrderPayment,
+    OrderStatus,
+    PaymentState,
+    Prescription,
+)
 
 REVIEW_PERMISSION = "checkout.review_prescription"
 DISPATCH_PERMISSION = "checkout.dispatch_order"
@@ -62,57 +68,118 @@ def _prescription(order: Order) -> Prescription | None:
     return Prescription.objects.filter(order=order).first()
 
 
+def _money_refused(exc: payments.PaymentStateError) -> OrderActionRefused:
+    return OrderActionRefused(f"{exc} A payment step may still be in progress.")
+
+
 def order_approve(*, order: Order, actor) -> Order:
     """A pharmacist approves the order: the card is charged (or the invoice
-    issued) and the order may be dispatched."""
+    issued) and the order may be dispatched.
+
+    The card is captured outside the transaction (see settlement.py). If the
+    capture fails the order stays awaiting review with a payment problem, and
+    the customer is emailed a link to pay again."""
     _check_permission(actor, REVIEW_PERMISSION)
     with transaction.atomic():
         order = _locked(order)
         _require_status(order, OrderStatus.AWAITING_REVIEW)
-        prescription = _prescription(order)
-        if prescriptions.order_needs_prescription(order=order) and prescription is None:
+        if (
+            prescriptions.order_needs_prescription(order=order)
+            and _prescription(order) is None
+        ):
             raise OrderActionRefused("This order has no prescription to approve.")
+        payment = payments.payment_of(order, lock=True)
         try:
-            note = payments.order_payment_take(order=order)
-        except PaymentGatewayError as exc:
-            raise OrderActionRefused(f"Payment could not be taken: {exc}") from exc
-        if prescription:
-            prescription.decision = Prescription.Decision.APPROVED
-            prescription.reviewed_by = actor
-            prescription.reviewed_at = timezone.now()
-            prescription.save(update_fields=["decision", "reviewed_by", "reviewed_at"])
-        _move(
-            order,
-            actor=actor,
-            to_status=OrderStatus.APPROVED,
-            action="approved",
-            note=note,
+            if not payment.is_card:
+                payments.payment_move(payment, PaymentState.INVOICED)
+                payments.payment_event(
+                    order,
+                    name="Invoice issued",
+                    amount=order.total_incl_tax,
+                    reference=f"INV-{order.number}",
+                )
+                approval_finish(
+                    order=order,
+                    actor=actor,
+                    note=f"Invoice INV-{order.number} issued for "
+                    f"{order.total_incl_tax}",
+                )
+                return order
+            retrying = payment.state == PaymentState.CAPTURE_REQUESTED
+            settlement.capture_request(payment=payment, actor=actor)
+        except payments.PaymentStateError as exc:
+            raise _money_refused(exc) from exc
+    # A second press after a timeout asks Stripe first what the first did.
+    payment = settlement.payment_settle(payment_id=payment.pk, ask_first=retrying)
+    if payment.state == PaymentState.CAPTURE_REQUESTED:
+        raise OrderActionRefused(
+            "Payment could not be taken: our card processor did not answer. "
+            "Nothing more is needed: the capture will be completed automatically "
+            "within the hour, or press Approve again."
         )
-        transaction.on_commit(
-            lambda: notifications.order_email_send(
-                order=order, code=notifications.ORDER_APPROVED
-            )
+    if payment.state == PaymentState.CAPTURE_FAILED:
+        raise OrderActionRefused(
+            f"Payment could not be taken: {payment.problem} The order stays in "
+            "the queue and the customer has been emailed a link to pay again."
         )
-    return order
+    return Order.objects.get(pk=order.pk)
 
 
-def order_reject(*, order: Order, actor, reason: str) -> Order:
-    """A pharmacist rejects the order: the hold on the card is released, stock
-    returns, and the customer is told why."""
-    _check_permission(actor, REVIEW_PERMISSION)
-    reason = (reason or "").strip()
-    if not reason:
-        raise OrderActionRefused("Please give the customer a reason for the rejection.")
+def approval_finish(*, order: Order, actor, note: str) -> None:
+    """The money is taken: record the approval. Inside the caller's
+    transaction, with the order locked."""
+    prescription = _prescription(order)
+    if prescription:
+        prescription.decision = Prescription.Decision.APPROVED
+        prescription.reviewed_by = actor
+        prescription.reviewed_at = timezone.now()
+        prescription.save(update_fields=["decision", "reviewed_by", "reviewed_at"])
+    _move(
+        order, actor=actor, to_status=OrderStatus.APPROVED, action="approved", note=note
+    )
+    notifications.order_email_send(order=order, code=notifications.ORDER_APPROVED)
+
+
+def _release_money(
+    order: Order, *, actor, action: str, reason: str, statuses: tuple[str, ...]
+) -> Order:
+    """Reject or cancel: void an invoice at once; release (or refund) a card
+    payment through settlement.py, then finish."""
     with transaction.atomic():
         order = _locked(order)
-        _require_status(order, OrderStatus.AWAITING_REVIEW)
+        _require_status(order, *statuses)
+        payment = payments.payment_of(order, lock=True)
         try:
-            note = payments.order_payment_release(order=order)
-        except PaymentGatewayError as exc:
-            raise OrderActionRefused(
-                f"The card hold could not be released: {exc}"
-            ) from exc
-        _release_stock(order)
+            if not payment.is_card:
+                payments.payment_move(payment, PaymentState.VOID)
+                decision_finish(
+                    order=order,
+                    actor=actor,
+                    action=action,
+                    reason=reason,
+                    note="Invoice voided; nothing was charged",
+                )
+                return order
+            settlement.release_request(
+                payment=payment, actor=actor, action=action, reason=reason
+            )
+        except payments.PaymentStateError as exc:
+            raise _money_refused(exc) from exc
+    payment = settlement.payment_settle(payment_id=payment.pk)
+    if payment.state in PAYMENT_IN_FLIGHT:
+        raise OrderActionRefused(
+            "The card payment could not be released: our card processor did not "
+            "answer. Your decision is recorded and will be completed "
+            "automatically within the hour, or press the button again."
+        )
+    return Order.objects.get(pk=order.pk)
+
+
+def decision_finish(*, order: Order, actor, action: str, reason: str, note: str):
+    """The money is released: record the rejection or cancellation. Inside the
+    caller's transaction, with the order locked."""
+    _release_stock(order)
+    if action == OrderPayment.Action.REJECT:
         prescription = _prescription(order)
         if prescription:
             prescription.decision = Prescription.Decision.REJECTED
@@ -127,19 +194,31 @@ def order_reject(*, order: Order, actor, reason: str) -> Order:
                     "rejection_reason",
                 ]
             )
-        _move(
-            order,
-            actor=actor,
-            to_status=OrderStatus.REJECTED,
-            action="rejected",
-            note=f"{reason}\n{note}",
-        )
-        transaction.on_commit(
-            lambda: notifications.order_email_send(
-                order=order, code=notifications.ORDER_REJECTED, reason=reason
-            )
-        )
-    return order
+        to_status, verb = OrderStatus.REJECTED, "rejected"
+        code = notifications.ORDER_REJECTED
+    else:
+        to_status, verb = OrderStatus.CANCELLED, "cancelled"
+        code = notifications.ORDER_CANCELLED
+    _move(
+        order, actor=actor, to_status=to_status, action=verb, note=f"{reason}\n{note}"
+    )
+    notifications.order_email_send(order=order, code=code, reason=reason)
+
+
+def order_reject(*, order: Order, actor, reason: str) -> Order:
+    """A pharmacist rejects the order: the hold on the card is released, stock
+    returns, and the customer is told why."""
+    _check_permission(actor, REVIEW_PERMISSION)
+    reason = (reason or "").strip()
+    if not reason:
+        raise OrderActionRefused("Please give the customer a reason for the rejection.")
+    return _release_money(
+        order,
+        actor=actor,
+        action=OrderPayment.Action.REJECT,
+        reason=reason,
+        statuses=(OrderStatus.AWAITING_REVIEW,),
+    )
 
 
 def order_dispatch(*, order: Order, actor, tracking_reference: str) -> Order:
@@ -175,46 +254,29 @@ def order_dispatch(*, order: Order, actor, tracking_reference: str) -> Order:
             action="dispatched",
             note=f"Tracking: {tracking_reference}",
         )
-        transaction.on_commit(
-            lambda: notifications.order_email_send(
-                order=order,
-                code=notifications.ORDER_DISPATCHED,
-                tracking_reference=tracking_reference,
-            )
+        notifications.order_email_send(
+            order=order,
+            code=notifications.ORDER_DISPATCHED,
+            tracking_reference=tracking_reference,
         )
     return order
 
 
 def order_cancel(*, order: Order, actor, reason: str) -> Order:
     """Cancel an order that has not shipped, at the customer's request; the
-    customer is told, with the reason."""
+    card hold is released (or the charge refunded) and the customer is told,
+    with the reason."""
     _check_permission(actor, REVIEW_PERMISSION)
     reason = (reason or "").strip()
     if not reason:
         raise OrderActionRefused("Please record why the order is cancelled.")
-    with transaction.atomic():
-        order = _locked(order)
-        _require_status(order, OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED)
-        try:
-            note = payments.order_payment_release(order=order)
-        except PaymentGatewayError as exc:
-            raise OrderActionRefused(
-                f"The payment could not be released: {exc}"
-            ) from exc
-        _release_stock(order)
-        _move(
-            order,
-            actor=actor,
-            to_status=OrderStatus.CANCELLED,
-            action="cancelled",
-            note=f"{reason}\n{note}",
-        )
-        transaction.on_commit(
-            lambda: notifications.order_email_send(
-                order=order, code=notifications.ORDER_CANCELLED, reason=reason
-            )
-        )
-    return order
+    return _release_money(
+        order,
+        actor=actor,
+        action=OrderPayment.Action.CANCEL,
+        reason=reason,
+        statuses=(OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED),
+    )
 
 
 def _release_stock(order: Order) -> None:

@@ -4,14 +4,21 @@ Templates live in templates/oscar/communication/emails/commtype_<code>_*.txt and
 carry the pharmacy's details. They never include health data: no date of
 birth, no prescription, no pharmacist's notes beyond the rejection reason
 written for the customer.
+
+Nothing here talks to a mail server: each email is written to the outbox
+(pharmacy/outbox.py) in the caller's transaction and a task delivers it after
+the commit. Call these inside the transaction that makes the change.
 """
 
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from oscar.apps.order.utils import OrderDispatcher
+
+from pharmacy.outbox import OutboxBackend
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +27,7 @@ ORDER_APPROVED = "ORDER_APPROVED"
 ORDER_DISPATCHED = "ORDER_DISPATCHED"
 ORDER_REJECTED = "ORDER_REJECTED"
 ORDER_CANCELLED = "ORDER_CANCELLED"
+ORDER_PAY_AGAIN = "ORDER_PAY_AGAIN"
 
 
 def order_status_path(*, order) -> str:
@@ -32,9 +40,9 @@ def order_status_path(*, order) -> str:
 
 
 def order_email_send(*, order, code: str, **context) -> None:
-    """Send one of the order emails. Never raises: a mail outage must not undo
-    an order or a pharmacist's decision; it is logged instead."""
-    dispatcher = OrderDispatcher(logger=logger)
+    """Queue one of the order emails. Never raises: a broken template must not
+    undo an order or a pharmacist's decision; it is logged instead."""
+    dispatcher = OrderDispatcher(logger=logger, mail_connection=OutboxBackend())
     # The templates read the lines and the totals read the surcharges twice.
     prefetch_related_objects([order], "lines", "surcharges")
     ctx = {
@@ -45,7 +53,8 @@ def order_email_send(*, order, code: str, **context) -> None:
         **context,
     }
     try:
-        messages = dispatcher.dispatcher.get_messages(code, ctx)
-        dispatcher.dispatch_order_messages(order, messages, code)
+        with transaction.atomic():
+            messages = dispatcher.dispatcher.get_messages(code, ctx)
+            dispatcher.dispatch_order_messages(order, messages, code)
     except Exception:
         logger.exception("Order %s: could not send the %s email", order.number, code)

@@ -8,20 +8,18 @@ from django.db import transaction
 from oscar.apps.checkout.calculators import OrderTotalCalculator
 from oscar.apps.order.models import Order, ShippingAddress
 from oscar.apps.order.utils import OrderCreator
-from oscar.apps.payment.models import Source, SourceType
 
 from catalog import cache as catalog_cache
 from catalog.partner.models import StockRecord
 from catalog.partner.strategy import Selector
 from catalog.reviews import selectors as review_selectors
-from checkout import notifications
+from checkout import notifications, payments
 from checkout.basket.models import Basket
 from checkout.models import (
     CheckoutAttempt,
     OrderEvent,
     OrderStatus,
     PatientDetails,
-    PaymentMethod,
     Prescription,
 )
 from checkout.shipping.repository import Repository
@@ -151,7 +149,7 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
         status=OrderStatus.AWAITING_REVIEW,
         guest_email=attempt.guest_email or "",
     )
-    _record_payment(order=order, attempt=attempt)
+    payments.payment_record(order=order, attempt=attempt)
     _reviews_changed(basket=basket, attempt=attempt)
     PatientDetails.objects.filter(basket=basket).update(order=order, basket=None)
     Prescription.objects.filter(basket=basket).update(order=order, basket=None)
@@ -166,11 +164,7 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
         to_status=order.status,
         note=attempt.get_payment_method_display(),
     )
-    transaction.on_commit(
-        lambda: notifications.order_email_send(
-            order=order, code=notifications.ORDER_PLACED
-        )
-    )
+    notifications.order_email_send(order=order, code=notifications.ORDER_PLACED)
     return order
 
 
@@ -193,24 +187,3 @@ def _shipping_address(fields: dict) -> ShippingAddress:
     address = ShippingAddress(**fields)
     address.save()
     return address
-
-
-def _record_payment(*, order: Order, attempt: CheckoutAttempt) -> None:
-    if attempt.payment_method == PaymentMethod.CARD:
-        source_type, _ = SourceType.objects.get_or_create(name="Card (Stripe)")
-        Source.objects.create(
-            order=order,
-            source_type=source_type,
-            currency=attempt.currency,
-            amount_allocated=attempt.amount,
-            reference=attempt.stripe_payment_intent_id,
-        )
-    else:
-        source_type, _ = SourceType.objects.get_or_create(name="Invoice")
-        Source.objects.create(
-            order=order,
-            source_type=source_type,
-            currency=attempt.currency,
-            amount_allocated=Decimal("0.00"),
-            reference=f"INV-{order.number}",
-        )

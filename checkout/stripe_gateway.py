@@ -15,7 +15,34 @@ CENTS = Decimal(100)
 
 
 class PaymentGatewayError(Exception):
-    """Stripe refused or could not be reached. The message is safe to show."""
+    """Stripe refused or could not be reached. The message is safe to show.
+    Raised as itself, the outcome is unknown (a timeout may hide a success)."""
+
+
+class PaymentRefused(PaymentGatewayError):
+    """Stripe answered no (a decline, or a state that forbids the call): the
+    call did nothing. ``code`` is Stripe's error code, if any."""
+
+    def __init__(
+        self, message: str, *, code: str = "", detail: str = "", declined=False
+    ):
+        super().__init__(message)
+        self.code = code
+        self.declined = declined
+        # Stripe's own words, for staff.
+        self.detail = detail or message
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What Stripe says about a PaymentIntent now."""
+
+    id: str
+    status: str
+    amount_capturable: Decimal
+    amount_received: Decimal
+    currency: str
+    cancellation_reason: str
 
 
 @dataclass(frozen=True)
@@ -39,7 +66,10 @@ def from_cents(cents: int) -> Decimal:
 
 
 def _client() -> stripe.StripeClient:
-    kwargs = {"http_client": stripe.RequestsClient(), "max_network_retries": 2}
+    kwargs = {
+        "http_client": stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT_SECONDS),
+        "max_network_retries": 2,
+    }
     if settings.STRIPE_API_BASE:
         kwargs["base_addresses"] = {"api": settings.STRIPE_API_BASE}
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **kwargs)
@@ -49,8 +79,21 @@ def _call(what: str, fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except stripe.CardError as exc:
-        raise PaymentGatewayError(
+        message = (
             exc.user_message or "Your card was declined. No payment has been taken."
+        )
+        raise PaymentRefused(
+            message,
+            code=exc.code or "card_declined",
+            declined=True,
+            detail=f"Card declined ({exc.code or 'card_declined'}): {message}",
+        ) from exc
+    except stripe.InvalidRequestError as exc:
+        raise PaymentRefused(
+            f"Our card processor would not {what} just now. No payment has been taken.",
+            code=exc.code or "",
+            detail=f"Stripe refused ({exc.code or exc.http_status}): "
+            f"{exc.user_message or ''}",
         ) from exc
     except stripe.StripeError as exc:
         raise PaymentGatewayError(
@@ -62,12 +105,13 @@ def _call(what: str, fn, *args, **kwargs):
 def checkout_session_create(
     *,
     order_number: str,
-    attempt: int,
+    attempt: int | str,
     amount: Decimal,
     currency: str,
     customer_email: str,
     success_url: str,
     cancel_url: str,
+    idempotency_key: str | None = None,
 ) -> tuple[str, str]:
     """A hosted Checkout page that only authorises the card (manual capture).
 
@@ -102,7 +146,10 @@ def checkout_session_create(
         _client().v1.checkout.sessions.create,
         params,
         # Oscar reuses order numbers when a checkout is retried: key on the attempt.
-        {"idempotency_key": f"checkout-session-{order_number}-{attempt}"},
+        {
+            "idempotency_key": idempotency_key
+            or f"checkout-session-{order_number}-{attempt}"
+        },
     )
     return session.id, session.url
 
@@ -124,6 +171,20 @@ def checkout_session_authorisation(*, session_id: str) -> Authorisation | None:
         status=intent.status,
         amount_capturable=from_cents(intent.amount_capturable or 0),
         currency=intent.currency.upper(),
+    )
+
+
+def payment_intent_get(*, payment_intent_id: str) -> Intent:
+    intent = _call(
+        "check the payment", _client().v1.payment_intents.retrieve, payment_intent_id
+    )
+    return Intent(
+        id=intent.id,
+        status=intent.status,
+        amount_capturable=from_cents(intent.amount_capturable or 0),
+        amount_received=from_cents(intent.amount_received or 0),
+        currency=intent.currency.upper(),
+        cancellation_reason=getattr(intent, "cancellation_reason", None) or "",
     )
 
 
@@ -151,21 +212,32 @@ def payment_release(*, payment_intent_id: str) -> None:
 
 
 def payment_refund(*, payment_intent_id: str) -> None:
-    _call(
-        "refund the payment",
-        _client().v1.refunds.create,
-        {"payment_intent": payment_intent_id},
-        {"idempotency_key": f"refund-{payment_intent_id}"},
-    )
+    try:
+        _call(
+            "refund the payment",
+            _client().v1.refunds.create,
+            {"payment_intent": payment_intent_id},
+            {"idempotency_key": f"refund-{payment_intent_id}"},
+        )
+    except PaymentRefused as exc:
+        if exc.code != "charge_already_refunded":
+            raise
 
 
-def webhook_event_verify(*, payload: bytes, signature: str | None):
-    """A Stripe event, if the signature is ours; raises ValueError otherwise."""
+def webhook_event_verify(*, payload: bytes, signature: str | None) -> dict:
+    """A Stripe event as plain JSON data, if the signature is ours; raises
+    ValueError otherwise. Its fields are not checked here."""
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise ValueError("webhooks are not configured")
     try:
-        return stripe.Webhook.construct_event(
+        event = stripe.Webhook.construct_event(
             payload, signature, settings.STRIPE_WEBHOOK_SECRET
         )
     except stripe.SignatureVerificationError as exc:
         raise ValueError("bad signature") from exc
+    except (TypeError, AttributeError, KeyError) as exc:  # JSON, but not an object
+        raise ValueError("not a Stripe event") from exc
+    data = event.to_dict()
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    return data

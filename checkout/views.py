@@ -191,8 +191,6 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         )
         return ctx
 
-    # One transaction from the basket lock to the placed order.
-    @transaction.atomic
     def submit(
         self,
         user,
@@ -205,29 +203,32 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         **kwargs,
     ):
         # Lock the basket: a concurrent "Place order" for it waits here, then
-        # finds it already submitted.
-        locked = Basket.objects.select_for_update().get(pk=basket.pk)
-        if locked.status != Basket.OPEN:
-            placed = self._already_placed(self.request)
-            return placed or redirect("basket:summary")
-        order_number = self.generate_order_number(basket)
-        self.checkout_session.set_order_number(order_number)
-        self.freeze_basket(basket)
-        self.checkout_session.set_submitted_basket(basket)
-        method = self.checkout_session.payment_method()
-        attempt = CheckoutAttempt.objects.create(
-            basket=basket,
-            user=user if user.is_authenticated else None,
-            guest_email=self.checkout_session.get_guest_email() or "",
-            order_number=order_number,
-            attempt=CheckoutAttempt.objects.filter(order_number=order_number).count()
-            + 1,
-            payment_method=method,
-            amount=order_total.incl_tax,
-            currency=order_total.currency,
-            shipping_method_code=shipping_method.code,
-            shipping_address=_address_fields(shipping_address),
-        )
+        # finds it already submitted. Stripe is called after this commits.
+        with transaction.atomic():
+            locked = Basket.objects.select_for_update().get(pk=basket.pk)
+            if locked.status != Basket.OPEN:
+                placed = self._already_placed(self.request)
+                return placed or redirect("basket:summary")
+            order_number = self.generate_order_number(basket)
+            self.checkout_session.set_order_number(order_number)
+            self.freeze_basket(basket)
+            self.checkout_session.set_submitted_basket(basket)
+            method = self.checkout_session.payment_method()
+            attempt = CheckoutAttempt.objects.create(
+                basket=basket,
+                user=user if user.is_authenticated else None,
+                guest_email=self.checkout_session.get_guest_email() or "",
+                order_number=order_number,
+                attempt=CheckoutAttempt.objects.filter(
+                    order_number=order_number
+                ).count()
+                + 1,
+                payment_method=method,
+                amount=order_total.incl_tax,
+                currency=order_total.currency,
+                shipping_method_code=shipping_method.code,
+                shipping_address=_address_fields(shipping_address),
+            )
         if method == PaymentMethod.CARD:
             return self._redirect_to_stripe(attempt, user)
         try:

@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("checkout", "view_patientdetails"),
         ("checkout", "view_orderevent"),
         ("order", "view_order"),
+        # Customer emails that could not be sent, to resend or phone instead.
+        ("pharmacy", "view_outboundemail"),
         # Side-effect reports arrive as reviews; the pharmacist follows them up.
         ("reviews", "view_productreview"),
         ("reviews", "moderate_review"),

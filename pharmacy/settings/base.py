@@ -213,6 +213,13 @@ PHARMACY = {
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+# For the SMTP backend. A slow server delays only the worker, never a request.
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = OSCAR_FROM_EMAIL
 
 THUMBNAIL_FORMAT = "WEBP"
@@ -272,3 +279,55 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # tests point this at a fa
 
 # Largest prescription upload accepted, in bytes.
 PRESCRIPTION_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Stripe answers within this many seconds or the call counts as failed (and,
+# for a capture, reconciliation later asks Stripe what happened).
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20)
+# Stripe cancels an uncaptured card authorisation after 7 days.
+STRIPE_AUTHORISATION_DAYS = 7
+# Pay-again links emailed after a failed capture stay valid this long.
+PAY_AGAIN_LINK_DAYS = 7
+
+# -- Task queue (Celery) -----------------------------------------------------
+# Production runs a worker and beat beside gunicorn (see `make serve`) with
+# Redis as the broker. Without REDIS_URL every task runs at once, in the
+# process that queued it, so `make run` needs no worker.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default=""))
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://localhost/"
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when done, so a worker killed mid-task leaves it queued.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# Emails: tries in all, backing off 30 s, 60 s, 120 s ... up to 1 hour apart.
+EMAIL_MAX_TRIES = env.int("EMAIL_MAX_TRIES", default=8)
+EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=30)
+# The backend the outbox delivers through; EMAIL_BACKEND when unset.
+EMAIL_DELIVERY_BACKEND = env("EMAIL_DELIVERY_BACKEND", default="")
+
+# The one schedule of periodic jobs (run by `celery beat`; see README).
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-payments": {
+        "task": "checkout.tasks.reconcile_payments",
+        "schedule": 15 * 60,
+    },
+    "send-pending-emails": {
+        "task": "pharmacy.tasks.emails_sweep",
+        "schedule": 5 * 60,
+    },
+    # Jobs other modules provide as management commands; the task does nothing
+    # (and logs why) while the command does not exist.
+    "cleanup-abandoned-uploads": {
+        "task": "pharmacy.tasks.management_command",
+        "schedule": 60 * 60,
+        "args": ["cleanup_abandoned_uploads"],
+    },
+    "send-refill-reminders": {
+        "task": "pharmacy.tasks.management_command",
+        "schedule": 24 * 60 * 60,
+        "args": ["send_refill_reminders"],
+    },
+}

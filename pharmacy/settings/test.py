@@ -28,3 +28,7 @@ CACHES = {
 # A file, not memory, so `make test` (pytest --reuse-db) can keep it between runs.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+# Tasks run in the test's own process unless a test asks for a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://localhost/"
+STRIPE_TIMEOUT_SECONDS = 5

@@ -77,6 +77,11 @@ class FakeStripe:
         self.refunds: list[dict] = []
         self.failures: dict[tuple[str, str], tuple[int, dict, dict]] = {}
         self.handler_errors: list[str] = []
+        # Seconds to wait before answering ``(method, path)``, after acting on
+        # it: a Stripe that does the work but answers too late (a timeout).
+        self.delays: dict[tuple[str, str], float] = {}
+        # Captures that really moved money (a refused or replayed one doesn't).
+        self.captures_made = 0
         self._replies: dict[str, tuple[int, dict]] = {}
         # When set, each PaymentIntent look-up waits here: lets tests line up
         # two fulfilments so they race for the order (needs a threaded server).
@@ -123,6 +128,25 @@ class FakeStripe:
     def intent(self, intent_id: str = "pi_test_1") -> dict:
         return self.intents[intent_id]
 
+    def lapse(self, intent_id: str = "pi_test_1") -> None:
+        """Stripe cancels an authorisation not captured within 7 days."""
+        self.intents[intent_id].update(
+            status="canceled", amount_capturable=0, cancellation_reason="automatic"
+        )
+
+    def decline_captures(self, intent_id: str = "pi_test_1") -> None:
+        self.fail(
+            "POST",
+            f"/v1/payment_intents/{intent_id}/capture",
+            402,
+            error={
+                "type": "card_error",
+                "code": "card_declined",
+                "decline_code": "insufficient_funds",
+                "message": "Your card has insufficient funds.",
+            },
+        )
+
     # -- the HTTP side ---------------------------------------------------
 
     def _handle(self, request) -> Response:
@@ -142,6 +166,7 @@ class FakeStripe:
             # Stripe replays the first reply to a repeated idempotency key.
             key = call.idempotency_key
             if key and key in self._replies:
+                self._wait(call)
                 return self._reply(*self._replies[key], {"Idempotent-Replayed": "true"})
             for method, pattern, handler in self.routes:
                 match = re.fullmatch(pattern, call.path)
@@ -153,10 +178,16 @@ class FakeStripe:
                 status, body = _error(404, "invalid_request_error", "No such route")
             if key and call.method == "POST":
                 self._replies[key] = (status, body)
+            self._wait(call)
             return self._reply(status, body)
         except Exception as exc:  # a bug in the fake must fail the test
             self.handler_errors.append(repr(exc))
             raise
+
+    def _wait(self, call: Call) -> None:
+        delay = self.delays.get((call.method, call.path))
+        if delay:
+            time.sleep(delay)
 
     @staticmethod
     def _reply(status: int, body: dict, headers: dict | None = None) -> Response:
@@ -229,6 +260,7 @@ class FakeStripe:
             )
         amount = int(call.form.get("amount_to_capture", intent["amount_capturable"]))
         intent.update(status="succeeded", amount_received=amount, amount_capturable=0)
+        self.captures_made += 1
         return 200, intent
 
     def _intent_cancel(self, call: Call, id: str):

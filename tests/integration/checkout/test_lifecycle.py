@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.sites.models import Site
 from django.core import mail
-from django.urls import reverse
 from oscar.apps.order.models import Order, PaymentEvent, ShippingEvent
 
 from catalog.models import Product, Strength
@@ -446,51 +445,6 @@ def test_invalid_transitions_are_refused(order, pharmacist, pack, status, action
         record.num_in_stock,
         record.num_allocated,
     )
-
-
-@pytest.fixture
-def card_order(client, start_card_checkout) -> Order:
-    """A guest's order paid by card through the fake Stripe: authorised, not taken."""
-    start_card_checkout()
-    response = client.get(
-        reverse("checkout:stripe-return"), {"session_id": "cs_test_1"}, follow=True
-    )
-    assert response.status_code == 200
-    return response.context["order"]
-
-
-CAPTURE = "/v1/payment_intents/pi_test_1/capture"
-
-
-@pytest.mark.parametrize("outage", ["server error", "unreachable"])
-def test_a_failed_payment_leaves_the_order_awaiting_review(
-    card_order, pharmacist, fake_stripe, outage
-):
-    if outage == "server error":
-        fake_stripe.fail("POST", CAPTURE, 500)
-    else:
-        fake_stripe.offline()
-
-    with pytest.raises(OrderActionRefused) as refused:
-        lifecycle.order_approve(order=card_order, actor=pharmacist)
-
-    assert str(refused.value).startswith(
-        "Payment could not be taken: We could not take the payment"
-    )
-    order = fresh(card_order)
-    assert order.status == OrderStatus.AWAITING_REVIEW
-    assert order.prescription.decision == Prescription.Decision.PENDING
-    assert order.sources.get().amount_debited == 0
-    assert fake_stripe.intent()["status"] == "requires_capture"
-    assert not OrderEvent.objects.filter(order=order, to_status=OrderStatus.APPROVED)
-
-    # Once Stripe answers again, the same approval takes the payment once.
-    fake_stripe.recover()
-    lifecycle.order_approve(order=order, actor=pharmacist)
-
-    assert fresh(order).status == OrderStatus.APPROVED
-    assert fake_stripe.intent()["status"] == "succeeded"
-    assert order.sources.get().amount_debited == order.total_incl_tax
 
 
 # -- emails ----------------------------------------------------------------------------

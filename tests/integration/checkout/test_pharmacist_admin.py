@@ -21,7 +21,14 @@ from oscar.apps.order.models import Order, ShippingEvent
 from catalog.models import Drug, Product
 from catalog.partner.models import StockRecord
 from checkout import lifecycle, orders, prescriptions
-from checkout.models import OrderEvent, OrderStatus, PatientDetails, Prescription
+from checkout.models import (
+    OrderEvent,
+    OrderPayment,
+    OrderStatus,
+    PatientDetails,
+    PaymentState,
+    Prescription,
+)
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import ADULT_DOB, basket_with, checkout_attempt, place_order
 from tests.factories import UserFactory, make_drug
@@ -207,6 +214,7 @@ def test_card_order_shows_the_time_left_on_its_authorisation(
     order = place_order(product=pack(rx_drug, "10", 30), method="card")
     placed = timezone.now() - datetime.timedelta(days=2, minutes=30)
     Order.objects.filter(pk=order.pk).update(date_placed=placed)
+    OrderPayment.objects.filter(order=order).update(authorised_at=placed)
 
     page = html(pharmacist_client.get(QUEUE))
 
@@ -220,10 +228,36 @@ def test_card_order_past_seven_days_shows_the_authorisation_expired(
     order = place_order(product=pack(rx_drug, "10", 30), method="card")
     placed = timezone.now() - datetime.timedelta(days=7, hours=1)
     Order.objects.filter(pk=order.pk).update(date_placed=placed)
+    OrderPayment.objects.filter(order=order).update(authorised_at=placed)
 
     page = html(pharmacist_client.get(QUEUE))
 
     assert "Card authorisation expired" in page
+
+
+def test_card_order_lapsing_within_a_day_is_flagged(pharmacist_client, rx_drug):
+    order = place_order(product=pack(rx_drug, "10", 30), method="card")
+    placed = timezone.now() - datetime.timedelta(days=6, hours=12)
+    OrderPayment.objects.filter(order=order).update(authorised_at=placed)
+
+    page = html(pharmacist_client.get(QUEUE))
+
+    assert "Lapses soon: 11 hours left on the card authorisation" in page
+
+
+def test_a_payment_problem_shows_in_the_queue_with_its_reason(
+    pharmacist_client, rx_drug
+):
+    order = place_order(product=pack(rx_drug, "10", 30), method="card")
+    OrderPayment.objects.filter(order=order).update(
+        state=PaymentState.CAPTURE_FAILED,
+        problem="Card declined (card_declined): Your card has insufficient funds.",
+    )
+
+    page = html(pharmacist_client.get(QUEUE))
+
+    assert "Payment problem: Card declined" in page
+    assert "insufficient funds" in page
 
 
 def test_queue_lists_only_orders_awaiting_review_newest_first(

@@ -14,9 +14,11 @@ from oscar.apps.order.models import Order
 
 from catalog.partner.models import StockRecord
 from catalog.partner.strategy import Selector
-from checkout import orders, payments, stripe_gateway
+from checkout import lifecycle, orders, stripe_gateway
 from checkout.basket.models import Basket
-from checkout.models import CheckoutAttempt, OrderStatus
+from checkout.models import CheckoutAttempt, OrderPayment, OrderStatus, PaymentState
+from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from tests.factories import UserFactory
 from tests.integration.checkout.conftest import stripe_event, webhook_post
 
 STRIPE_URL = "https://checkout.stripe.test/pay/cs_test_1"
@@ -443,39 +445,53 @@ def card_order(client, start_card_checkout):
     return stripe_return(client).context["order"]
 
 
-def test_approving_captures_exactly_the_order_total_once(card_order, fake_stripe):
-    payments.order_payment_take(order=card_order)
+@pytest.fixture
+def pharmacist(db):
+    user = UserFactory(is_staff=True)
+    user.groups.add(staff_groups_ensure()[PHARMACISTS])
+    return user
+
+
+def test_approving_captures_exactly_the_order_total_once(
+    card_order, fake_stripe, pharmacist
+):
+    lifecycle.order_approve(order=card_order, actor=pharmacist)
 
     [capture] = fake_stripe.requests("POST", "/v1/payment_intents/pi_test_1/capture")
     assert capture.form == {"amount_to_capture": "4365"}
     assert capture.idempotency_key == "capture-pi_test_1"
     assert card_order.sources.get().amount_debited == TOTAL
+    assert OrderPayment.objects.get().state == PaymentState.CAPTURED
 
 
-def test_releasing_an_uncaptured_order_cancels_the_authorisation(
-    card_order, fake_stripe
+def test_rejecting_an_uncaptured_order_cancels_the_authorisation(
+    card_order, fake_stripe, pharmacist
 ):
-    payments.order_payment_release(order=card_order)
+    lifecycle.order_reject(order=card_order, actor=pharmacist, reason="Wrong dose")
 
     [cancel] = fake_stripe.requests("POST", "/v1/payment_intents/pi_test_1/cancel")
     assert cancel.idempotency_key == "release-pi_test_1"
     assert fake_stripe.requests("POST", "/v1/refunds") == []
     assert fake_stripe.intent()["status"] == "canceled"
+    assert OrderPayment.objects.get().state == PaymentState.RELEASED
 
 
-def test_releasing_a_captured_order_refunds_it(card_order, fake_stripe):
-    payments.order_payment_take(order=card_order)
+def test_cancelling_a_captured_order_refunds_it(card_order, fake_stripe, pharmacist):
+    lifecycle.order_approve(order=card_order, actor=pharmacist)
 
-    payments.order_payment_release(order=card_order)
+    lifecycle.order_cancel(order=card_order, actor=pharmacist, reason="Phoned us")
 
     [refund] = fake_stripe.requests("POST", "/v1/refunds")
     assert refund.form == {"payment_intent": "pi_test_1"}
     assert refund.idempotency_key == "refund-pi_test_1"
     assert fake_stripe.refunds[0]["amount"] == 4365
     assert card_order.sources.get().amount_refunded == TOTAL
+    assert OrderPayment.objects.get().state == PaymentState.REFUNDED
 
 
-def test_stripe_failing_to_capture_raises_a_shopper_safe_error(card_order, fake_stripe):
+def test_stripe_failing_to_capture_leaves_the_order_awaiting_review(
+    card_order, fake_stripe, pharmacist
+):
     fake_stripe.fail(
         "POST",
         "/v1/payment_intents/pi_test_1/capture",
@@ -483,7 +499,9 @@ def test_stripe_failing_to_capture_raises_a_shopper_safe_error(card_order, fake_
         Stripe_Should_Retry="false",
     )
 
-    with pytest.raises(stripe_gateway.PaymentGatewayError, match="take the payment"):
-        payments.order_payment_take(order=card_order)
+    with pytest.raises(lifecycle.OrderActionRefused, match="did not answer"):
+        lifecycle.order_approve(order=card_order, actor=pharmacist)
 
     assert card_order.sources.get().amount_debited == 0
+    assert Order.objects.get().status == OrderStatus.AWAITING_REVIEW
+    assert OrderPayment.objects.get().state == PaymentState.CAPTURE_REQUESTED

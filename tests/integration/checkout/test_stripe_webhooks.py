@@ -2,6 +2,7 @@
 our endpoint, with the fake Stripe on 127.0.0.1 answering the look-ups the
 handler makes."""
 
+import json
 import threading
 import time
 
@@ -398,3 +399,62 @@ def test_return_page_and_webhook_racing_place_exactly_one_order(
     assert results["return"]["Location"] == reverse("checkout:thank-you")
     assert Order.objects.count() == 1
     assert len(fake_stripe.requests("GET", "/v1/payment_intents/pi_test_1")) == 2
+
+
+# -- signed, but missing what we need --------------------------------------------
+
+
+def _without(payload: str, *path: str) -> str:
+    data = json.loads(payload)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    del target[path[-1]]
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [
+        (("data", "object", "id"), "object has no id"),
+        (("data", "object"), "no data.object"),
+        (("data",), "no data.object"),
+        (("id",), "event has no id"),
+        (("type",), "event has no type"),
+    ],
+)
+def test_signed_event_missing_fields_is_refused_with_400_and_recorded(
+    client, attempt, fake_stripe, path, problem
+):
+    payload = _without(stripe_event(COMPLETED), *path)
+
+    response = webhook_post(client, payload)
+    again = webhook_post(client, payload)
+
+    assert response.status_code == again.status_code == 400
+    [recorded] = StripeEvent.objects.all()
+    assert problem in recorded.problem
+    attempt.refresh_from_db()
+    assert attempt.status == CheckoutAttempt.Status.PENDING
+    assert Order.objects.count() == 0
+    assert [c.path for c in fake_stripe.calls] == ["/v1/checkout/sessions"]
+
+
+def test_signed_event_whose_object_id_is_not_text_is_refused(
+    client, attempt, fake_stripe
+):
+    data = json.loads(stripe_event(COMPLETED))
+    data["data"]["object"]["id"] = {"nested": 1}
+
+    response = webhook_post(client, json.dumps(data))
+
+    assert response.status_code == 400
+    assert StripeEvent.objects.get().problem == "event's object has no id"
+
+
+def test_an_event_type_we_ignore_needs_no_object(client, attempt):
+    payload = _without(stripe_event("charge.succeeded"), "data")
+
+    response = webhook_post(client, payload)
+
+    assert response.status_code == 200

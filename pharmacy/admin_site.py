@@ -79,9 +79,11 @@ class PharmacyAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         user = request.user
-        if user.is_authenticated and user.is_staff and not _verified(user):
-            if not user_has_device(user):
-                return redirect(reverse("staff-two-factor-enrol"))
+        unverified_staff = (
+            user.is_authenticated and user.is_staff and not _verified(user)
+        )
+        if unverified_staff and not user_has_device(user):
+            return redirect(reverse("staff-two-factor-enrol"))
         response = super().login(request, extra_context)
         user = request.user
         if (

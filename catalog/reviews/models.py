@@ -49,5 +49,8 @@ class ReviewRateLock(models.Model):
 
     subject = models.CharField(max_length=128, unique=True)
 
+    def __str__(self):
+        return self.subject
+
 
 from oscar.apps.catalogue.reviews.models import *  # noqa: E402,F403

@@ -4,6 +4,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from pharmacy.static_headers import static_file_headers
 from oscar.defaults import *  # noqa: F403  Oscar's OSCAR_* defaults, overridden below
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -341,3 +343,4 @@ OSCAR_BASKET_COOKIE_SAMESITE = "Lax"
 # /.well-known/security.txt
 SECURITY_CONTACT = env("SECURITY_CONTACT", default="mailto:security@pharmacy.invalid")
 SECURITY_TXT_LANGUAGES = "en"
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers

@@ -79,4 +79,3 @@ def staff_session_start(sender, request, user, **kwargs):
         now = time.time()
         request.session[STAFF_SIGNED_IN_AT] = now
         request.session[STAFF_LAST_SEEN_AT] = now
-

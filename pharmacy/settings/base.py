@@ -4,9 +4,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from oscar.defaults import *  # noqa: F403  Oscar's OSCAR_* defaults, overridden below
 
 from pharmacy.static_headers import static_file_headers
-from oscar.defaults import *  # noqa: F403  Oscar's OSCAR_* defaults, overridden below
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

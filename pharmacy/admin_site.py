@@ -36,7 +36,11 @@ class StaffSignInForm(AdminAuthenticationForm):
         max_length=16,
         help_text="The 6-digit code from your authenticator app, or a backup code.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "aria-describedby": "otp-token-help",
+            }
         ),
     )
 

@@ -30,6 +30,9 @@ class StaffSessionExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Without a session cookie nobody is signed in: don't load the user.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_staff:
             now = time.time()

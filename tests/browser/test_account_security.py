@@ -43,5 +43,6 @@ def test_too_many_wrong_passwords_show_the_lockout_page(page: Page, live_server)
     page.get_by_label("Password", exact=True).first.fill("correct-horse-battery")
     form.get_by_role("button", name="Log In").first.click()
 
-    expect(page.get_by_role("heading", name="Too many sign-in attempts")).to_be_visible()
+    heading = page.get_by_role("heading", name="Too many sign-in attempts")
+    expect(heading).to_be_visible()
     assert_no_serious_violations(page)

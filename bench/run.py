@@ -4,7 +4,8 @@
 Starts gunicorn (2 sync workers, production settings) on PostgreSQL and Redis
 with the demo catalogue, then drives each target for a fixed time at
 concurrency 8: wrk for single requests, locust for the whole guest order. The
-floor is /healthz, a view that returns "ok" through the same stack. Writes
+floor is /livez, a view that returns "ok" through the same stack (no database
+or cache: /healthz checks both and is no floor). Writes
 bench/results/latest.{md,json} and prints PASS or FAIL for each budget.
 """
 
@@ -250,7 +251,7 @@ def main() -> int:
         for path in ("/", "/catalogue/", PRODUCT):  # thumbnails and caches, once
             urllib.request.urlopen(base + path).read()
         targets = {
-            "floor (/healthz)": wrk(base + "/healthz"),
+            "floor (/livez)": wrk(base + "/livez"),
             "home": wrk(base + "/"),
             "catalogue": wrk(base + "/catalogue/"),
             "product": wrk(base + PRODUCT),
@@ -262,7 +263,7 @@ def main() -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    floor = targets["floor (/healthz)"]["rps"]
+    floor = targets["floor (/livez)"]["rps"]
     for t in targets.values():
         t["ratio"] = round(t["rps"] / floor, 3) if floor else 0.0
     inprocess = json.loads(

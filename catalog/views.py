@@ -1,5 +1,6 @@
 import hashlib
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -51,9 +52,27 @@ def _basket_size(request) -> int:
     return basket.num_items if basket.id else 0
 
 
-def _page_name(request) -> str:
-    variant = f"{request.get_full_path()}|basket={_basket_size(request)}"
+# Highest page number a shared page is stored for; deeper pages render fresh.
+MAX_CACHED_PAGE = 50
+
+
+def page_number(value: str) -> bool:
+    return value.isdigit() and 1 <= int(value) <= MAX_CACHED_PAGE
+
+
+def review_sort(value: str) -> bool:
+    return value in review_selectors.SORTS
+
+
+def _page_name(request, query: dict[str, str]) -> str:
+    canonical = urlencode(sorted(query.items()))
+    variant = f"{request.path}?{canonical}|basket={_basket_size(request)}"
     return "page:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
+
+
+def _without_params(request, drop: set[str]) -> str:
+    kept = [(k, v) for k, v in request.GET.items() if k not in drop]
+    return request.path + (f"?{urlencode(kept)}" if kept else "")
 
 
 def _split_at_csrf_tokens(body: bytes) -> tuple[bytes, ...]:
@@ -71,16 +90,42 @@ class SharedPageCacheMixin:
     the versions of the data it shows, so any change is seen at once. The only
     per-visitor part, the CSRF token, is swapped in on every hit; logged-in
     visitors and anyone with a message waiting always get a fresh page. A hit
-    touches no database."""
+    touches no database.
+
+    Only the query parameters a page reads are part of its cache key, so junk
+    query strings cannot fill the cache: ``cached_params`` name them, each
+    with a check of its value (a value that fails renders uncached);
+    ``uncached_params`` are read by the page but always render fresh; any
+    other parameter is redirected away to the canonical URL."""
+
+    cached_params: dict[str, Callable[[str], bool]] = {}
+    uncached_params: frozenset[str] = frozenset()
 
     def page_cache_scopes(self) -> list[str]:
         raise NotImplementedError
 
+    def _cache_query(self, request) -> dict[str, str] | None:
+        """The query as the cache key uses it, or None to render uncached."""
+        query = {}
+        for key in request.GET:
+            values = request.GET.getlist(key)
+            if key in self.uncached_params or len(values) != 1:
+                return None
+            if not self.cached_params[key](values[0]):
+                return None
+            query[key] = values[0]
+        return query
+
     def dispatch(self, request, *args, **kwargs):
-        if not _shareable(request):
+        if request.method == "GET":
+            unknown = set(request.GET) - set(self.cached_params) - self.uncached_params
+            if unknown:
+                return HttpResponseRedirect(_without_params(request, unknown))
+        query = self._cache_query(request) if _shareable(request) else None
+        if query is None:
             return super().dispatch(request, *args, **kwargs)
         self.kwargs = kwargs
-        name = _page_name(request)
+        name = _page_name(request, query)
         scopes = self.page_cache_scopes()
         pieces = catalog_cache.shared_page(name=name, scopes=scopes)
         if pieces is not None:
@@ -106,6 +151,10 @@ def _browsable_products():
 
 class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
     """Oscar's product page, with the price table and monograph of a drug."""
+
+    cached_params = {"sort": review_sort, "reviews_page": page_number}
+    # The no-JavaScript pack preview: many combinations, rarely visited.
+    uncached_params = frozenset({"strength", "pack"})
 
     def page_cache_scopes(self) -> list[str]:
         pk = int(self.kwargs["pk"])
@@ -274,6 +323,7 @@ class CatalogueView(SharedPageCacheMixin, ListView):
     template_name = "catalog/browse.html"
     context_object_name = "products"
     paginate_by = 20
+    cached_params = {"page": page_number}
 
     def page_cache_scopes(self) -> list[str]:
         return [catalog_cache.LISTING]

@@ -155,7 +155,14 @@ class GatewayForm(OscarGatewayForm):
         self.fields["password"].label = "Password (returning customers)"
 
     def clean(self):
-        returning = not (self.is_guest_checkout() or self.is_new_account_checkout())
-        if returning and not self.data.get("password"):
+        # Guests and new customers go on whether or not the email has an
+        # account (Oscar says "a user with that email address already
+        # exists"): registration answers by email, to the address's owner.
+        if self.is_guest_checkout() or self.is_new_account_checkout():
+            self.errors.pop("password", None)
+            return self.cleaned_data
+        if not self.data.get("password"):
             raise forms.ValidationError("Please enter your password.")
-        return super().clean()
+        # AuthenticationForm's check: authenticate(request=...) so that
+        # django-axes counts and locks this sign-in path too.
+        return super(OscarGatewayForm, self).clean()

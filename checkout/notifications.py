@@ -58,3 +58,14 @@ def order_email_send(*, order, code: str, **context) -> None:
             dispatcher.dispatch_order_messages(order, messages, code)
     except Exception:
         logger.exception("Order %s: could not send the %s email", order.number, code)
+
+
+def account_email_send(*, to: str, subject: str, body: str) -> None:
+    """Send an account email (registration, activation). Never raises: the
+    page a visitor sees must not depend on whether a mail went out."""
+    from django.core.mail import send_mail
+
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    except Exception:
+        logger.exception("Could not send an account email")

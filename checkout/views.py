@@ -69,6 +69,14 @@ DETAILS_CAPTURED = [
 ]
 
 
+class IndexView(oscar_views.IndexView):
+    """The gateway. Its sign-in step authenticates with the request, which
+    django-axes needs to count and lock failed attempts."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
 class ShippingMethodView(oscar_views.ShippingMethodView):
     success_url = reverse_lazy("checkout:patient")
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class PharmacyConfig(AppConfig):
@@ -6,7 +7,12 @@ class PharmacyConfig(AppConfig):
     verbose_name = "Pharmacy"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from oscar.apps.analytics import receivers
+
+        from pharmacy.middleware import staff_session_start
+
+        user_logged_in.connect(staff_session_start, dispatch_uid="staff-session-start")
         from oscar.apps.basket.signals import basket_addition
         from oscar.apps.catalogue.signals import product_viewed
         from oscar.apps.order.signals import order_placed
@@ -20,3 +26,9 @@ class PharmacyConfig(AppConfig):
         user_search.disconnect(receivers.receive_product_search)
         basket_addition.disconnect(receivers.receive_basket_addition)
         order_placed.disconnect(receivers.receive_order_placed)
+
+
+class PharmacyAdminConfig(AdminConfig):
+    """Django's admin, with the site that asks staff for a TOTP code."""
+
+    default_site = "pharmacy.admin_site.PharmacyAdminSite"

@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from pharmacy import two_factor
+
 PRICE_EDITORS = "Price editors"
 PHARMACISTS = "Pharmacists"
 REVIEW_MODERATORS = "Review moderators"
@@ -68,6 +70,9 @@ class DemoAccount:
     username: str
     role: str
     password: str | None  # None when the account already existed
+    # Shown once with the password: the authenticator secret and backup codes.
+    otpauth_uri: str | None = None
+    backup_codes: tuple[str, ...] = ()
 
 
 def demo_username(role: str) -> str:
@@ -94,7 +99,8 @@ def demo_staff_create() -> list[DemoAccount]:
     accounts = []
     for username, role in DEMO_ACCOUNTS:
         user = user_model.objects.filter(username=username).first()
-        password = None
+        password = otpauth_uri = None
+        backup_codes: tuple[str, ...] = ()
         if user is None:
             password = secrets.token_urlsafe(12)
             user = user_model.objects.create_user(
@@ -103,6 +109,18 @@ def demo_staff_create() -> list[DemoAccount]:
                 password=password,
                 is_staff=True,
             )
+            # The admin asks staff for a TOTP code: enrol the demo accounts
+            # now so `make run` works at once.
+            otpauth_uri = two_factor.totp_device_enrol(user=user).config_url
+            backup_codes = tuple(two_factor.backup_codes_replace(user=user))
         user.groups.add(groups[role])
-        accounts.append(DemoAccount(username=username, role=role, password=password))
+        accounts.append(
+            DemoAccount(
+                username=username,
+                role=role,
+                password=password,
+                otpauth_uri=otpauth_uri,
+                backup_codes=backup_codes,
+            )
+        )
     return accounts

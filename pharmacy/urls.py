@@ -1,21 +1,26 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from catalog.views import HomeView
-
-
-def healthz(request):
-    """Liveness for the load balancer, and the benchmark's floor: the whole
-    middleware stack, no database work."""
-    return HttpResponse("ok", content_type="text/plain")
-
+from pharmacy import account_views, views
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
+    path("staff/two-factor/", views.two_factor_enrol, name="staff-two-factor-enrol"),
+    # Oscar's sign-in and registration pages, answering the same for any email
+    # (these come before Oscar's own URLs, which keep their names).
+    path("accounts/login/", account_views.AccountAuthView.as_view()),
+    path("accounts/register/", account_views.AccountRegistrationView.as_view()),
+    path(
+        "accounts/activate/<uidb64>/<token>/",
+        account_views.AccountActivateView.as_view(),
+        name="account-activate",
+    ),
     path("", HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     # The back office is the Django admin; Oscar's dashboard is not offered.

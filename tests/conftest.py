@@ -55,6 +55,32 @@ def _empty_caches():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _staff_force_login_is_otp_verified(request, monkeypatch):
+    """The admin lets in only sessions that entered a TOTP code (see
+    pharmacy/admin_site.py). Most tests are about something else and sign
+    staff in with ``client.force_login``; for them, force_login of a staff
+    user also gives the account a confirmed TOTP device and marks the session
+    verified, as a real sign-in with a code would. Tests that prove the code
+    is required opt out with ``@pytest.mark.no_auto_otp``."""
+    if request.node.get_closest_marker("no_auto_otp"):
+        yield
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.is_staff:
+            from tests.two_factor import otp_verify_session
+
+            otp_verify_session(client=self, user=user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    yield
+
+
 @pytest.fixture
 def private_root(tmp_path, settings):
     """Prescription files go to a fresh folder per test, never the shared one;

@@ -41,4 +41,16 @@ class ProductReview(AbstractProductReview):
         return self.name or "Customer"
 
 
+class ReviewRateLock(models.Model):
+    """One row per rate-limited subject (a hashed IP or an email). Writing a
+    review locks the rows of its subjects first, so two reviews from the same
+    subject are counted one after the other, never both against the same
+    old count."""
+
+    subject = models.CharField(max_length=128, unique=True)
+
+    def __str__(self):
+        return self.subject
+
+
 from oscar.apps.catalogue.reviews.models import *  # noqa: E402,F403

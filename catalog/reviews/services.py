@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog import cache as catalog_cache
-from catalog.reviews.models import ProductReview
+from catalog.reviews.models import ProductReview, ReviewRateLock
 
 RATE_LIMIT = 3
 RATE_WINDOW = timedelta(hours=1)
@@ -52,12 +52,16 @@ def review_create(*, product, user, data: dict, ip_hash: str) -> ProductReview:
         name = data["name"].strip()
     if review_exists(product=product, user=user, email=email):
         raise ReviewRefused("You have already reviewed this product. Thank you!")
-    if review_rate_limited(ip_hash=ip_hash, email=email):
-        raise ReviewRefused(
-            "You have posted several reviews in the last hour. Please try again later."
-        )
     try:
         with transaction.atomic():
+            # Count and insert under the subjects' row locks: concurrent
+            # reviews from one IP or email wait here and then see each other.
+            _rate_locks_take(ip_hash=ip_hash, email=email)
+            if review_rate_limited(ip_hash=ip_hash, email=email):
+                raise ReviewRefused(
+                    "You have posted several reviews in the last hour. "
+                    "Please try again later."
+                )
             return _save(
                 product=product,
                 user=user,
@@ -70,6 +74,28 @@ def review_create(*, product, user, data: dict, ip_hash: str) -> ProductReview:
         raise ReviewRefused(
             "You have already reviewed this product. Thank you!"
         ) from exc
+
+
+def _rate_locks_take(*, ip_hash: str, email: str) -> None:
+    """Lock (creating if need be) the rate-limit rows of this IP and email, in
+    a fixed order so two requests never wait on each other crosswise."""
+    subjects = sorted(
+        s for s in (f"ip:{ip_hash}" if ip_hash else "", _email_subject(email)) if s
+    )
+    for subject in subjects:
+        ReviewRateLock.objects.get_or_create(subject=subject)
+    list(
+        ReviewRateLock.objects.select_for_update()
+        .filter(subject__in=subjects)
+        .order_by("subject")
+    )
+
+
+def _email_subject(email: str) -> str:
+    if not email:
+        return ""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return f"email:{digest}"
 
 
 def _save(*, product, user, name, email, data, ip_hash) -> ProductReview:

@@ -1,9 +1,12 @@
 """Settings shared by every environment; everything variable comes from ``env``."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from oscar.defaults import *  # noqa: F403  Oscar's OSCAR_* defaults, overridden below
+
+from pharmacy.static_headers import static_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -14,8 +17,8 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    # Django
-    "django.contrib.admin",
+    # Django (the admin through our config: its site asks staff for a TOTP code)
+    "pharmacy.apps.PharmacyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +68,14 @@ INSTALLED_APPS = [
     "django_tables2",
     "sorl.thumbnail",
     "simple_history",
+    # Failed sign-ins are recorded and lock an account+IP pair (pharmacy/security docs)
+    "axes",
+    # Staff sign in to the admin with a TOTP code; backup codes are static tokens
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Content-Security-Policy header on every response
+    "csp",
     # Ours
     "pharmacy.apps.PharmacyConfig",
 ]
@@ -76,11 +87,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session entered a TOTP code
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions end after 30 idle minutes and 12 hours in all
+    "pharmacy.middleware.StaffSessionExpiryMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "pharmacy.middleware.PermissionsPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "oscar.apps.basket.middleware.BasketMiddleware",
+    # Oscar's, with SameSite on the basket cookie
+    "pharmacy.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout into our lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pharmacy.urls"
@@ -145,8 +165,12 @@ else:
     }
 
 AUTHENTICATION_BACKENDS = (
-    "oscar.apps.customer.auth_backends.EmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # First: refuses a locked-out account+IP before any password is checked
+    "axes.backends.AxesStandaloneBackend",
+    # Oscar's email sign-in and Django's username sign-in, both hashing a
+    # dummy password for an unknown account (pharmacy/auth_backends.py)
+    "pharmacy.auth_backends.EmailBackend",
+    "pharmacy.auth_backends.UsernameBackend",
 )
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -331,3 +355,63 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["send_refill_reminders"],
     },
 }
+
+# --- Security (see README "Security") ---
+
+# django-axes: 10 failed sign-ins from one IP for one username lock that pair
+# for the cool-off; a superuser unlocks early under Axes › Access attempts.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "pharmacy.auth_backends.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# The storefront's sign-in form posts "login-username"; the admin's "username".
+AXES_USERNAME_CALLABLE = "pharmacy.auth_backends.axes_username"
+# Behind a proxy: how many proxies append to X-Forwarded-For in front of the app
+# (0: use REMOTE_ADDR, the default when nothing sits in front).
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    if env.int("TRUSTED_PROXY_COUNT", default=0)
+    else ("REMOTE_ADDR",)
+)
+
+# django-otp: the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = OSCAR_SHOP_NAME
+# Staff sessions: idle limit and absolute limit (pharmacy/middleware.py).
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
+STAFF_SESSION_MAX_SECONDS = 12 * 60 * 60
+
+# django-csp 4: nothing inline, no third parties. Stripe is a redirect (a
+# form-action/navigation), not an embedded script, so it needs no source here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", "https://checkout.stripe.com"],
+    }
+}
+# Browser features the store never uses, switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), ambient-light-sensor=(), autoplay=(), battery=(), "
+    "camera=(), display-capture=(), document-domain=(), encrypted-media=(), "
+    "fullscreen=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), "
+    "serial=(), usb=(), xr-spatial-tracking=()"
+)
+
+# Oscar's basket cookie: sent on top-level navigation, never on cross-site posts.
+OSCAR_BASKET_COOKIE_SAMESITE = "Lax"
+
+# /.well-known/security.txt
+SECURITY_CONTACT = env("SECURITY_CONTACT", default="mailto:security@pharmacy.invalid")
+SECURITY_TXT_LANGUAGES = "en"
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers

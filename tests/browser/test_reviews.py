@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from catalog.reviews.models import ProductReview
 from pharmacy.staff import REVIEW_MODERATORS, staff_groups_ensure
 from tests.browser.axe import assert_no_serious_violations
+from tests.browser.staff import admin_sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,10 +105,7 @@ def test_guest_review_is_moderated_then_published(
     expect(section.get_by_text("Eased my spasms")).to_have_count(0)
 
     # A moderator signs in to the admin and approves it.
-    page.goto(live_server.url + "/admin/")
-    page.get_by_label("Username").fill("moderator")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    admin_sign_in(page, live_server, username="moderator", password=PASSWORD)
     page.get_by_role("link", name="Product reviews").first.click()
     row = page.locator("#result_list tbody tr").filter(has_text="Eased my spasms")
     expect(row).to_have_count(1)

@@ -4,6 +4,7 @@ staff accounts."""
 from decimal import Decimal
 from html.parser import HTMLParser
 from io import StringIO
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from pharmacy.staff import (
     staff_groups_ensure,
 )
 from tests.factories import UserFactory, make_drug, strength_switch
+from tests.two_factor import totp_code_from_secret
 
 STRENGTHS = reverse("admin:catalogue_strength_changelist")
 
@@ -356,7 +358,17 @@ def test_demo_staff_can_sign_in_to_the_admin(client, db):
     accounts = demo_staff_create()
 
     for account in accounts:
-        assert client.login(username=account.username, password=account.password)
+        # The code comes from the secret printed once with the password.
+        secret = parse_qs(urlparse(account.otpauth_uri).query)["secret"][0]
+        code = totp_code_from_secret(secret)
+        client.post(
+            "/admin/login/",
+            {
+                "username": account.username,
+                "password": account.password,
+                "otp_token": code,
+            },
+        )
         assert client.get("/admin/").status_code == 200
         client.logout()
 

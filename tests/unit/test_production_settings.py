@@ -51,3 +51,31 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_keeps_every_security_layer():
+    """The hostile probe ran against production settings: the lockout, staff
+    OTP, CSP and session rules must be on there, not only in tests."""
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.AUTHENTICATION_BACKENDS[0]);"
+        "print(' '.join(s.MIDDLEWARE));"
+        "print(s.AXES_FAILURE_LIMIT, s.AXES_LOCKOUT_PARAMETERS);"
+        "print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src'])"
+    )
+    result = manage("shell", "-c", script, env=PROD)
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()[-4:]
+    backend, middleware, axes, script_src = lines
+    assert backend == "axes.backends.AxesStandaloneBackend"
+    for name in (
+        "axes.middleware.AxesMiddleware",
+        "django_otp.middleware.OTPMiddleware",
+        "csp.middleware.CSPMiddleware",
+        "pharmacy.middleware.StaffSessionExpiryMiddleware",
+        "pharmacy.middleware.PermissionsPolicyMiddleware",
+    ):
+        assert name in middleware.split()
+    assert axes == "10 [['username', 'ip_address']]"
+    assert script_src == "[\"'self'\"]"

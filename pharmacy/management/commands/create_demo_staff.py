@@ -1,18 +1,24 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from pharmacy.staff import demo_staff_create
 
 
 class Command(BaseCommand):
-    help = "Create one demo staff account per role, printing new passwords once."
+    help = (
+        "Create the demo staff accounts, printing new passwords and two-factor "
+        "secrets once."
+    )
 
     def handle(self, *args, **options):
         for account in demo_staff_create():
             if account.password:
                 self.stdout.write(
                     f"Created {account.role} account: username {account.username!r}, "
-                    f"password {account.password!r}  (shown once; not stored)"
+                    f"password {account.password!r}  (shown once; not stored)\n"
+                    f"  two-factor: add this to an authenticator app "
+                    f"(or make a QR code of it): {account.otpauth_uri}\n"
+                    f"  backup codes (each works once): "
+                    f"{' '.join(account.backup_codes)}"
                 )
             else:
                 self.stdout.write(
@@ -20,4 +26,4 @@ class Command(BaseCommand):
                     f"reset its password with: python manage.py changepassword "
                     f"{account.username}"
                 )
-        self.stdout.write(f"Staff sign in at {settings.PUBLIC_BASE_URL}/admin/")
+        self.stdout.write("Staff sign in at http://127.0.0.1:8000/admin/")

@@ -1,0 +1,68 @@
+"""Sign-in backends that cost the same for a known and an unknown account.
+
+Oscar's EmailBackend returns at once when no account has the email, while a
+known email pays for a password hash: the time told an attacker which emails
+are customers. Both backends here hash the submitted password against a dummy
+when no account matches, so every failed sign-in does the same work.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import make_password
+from oscar.apps.customer.auth_backends import EmailBackend as OscarEmailBackend
+from oscar.apps.customer.utils import normalise_email
+
+
+def dummy_password_check(password: str | None) -> None:
+    """Hash the password with the default hasher and throw the result away:
+    the work a real check would do, for an account that does not exist."""
+    make_password(password or "")
+
+
+class EmailBackend(OscarEmailBackend):
+    """Oscar's email sign-in, hashing a dummy for an unknown email."""
+
+    def _authenticate(self, request, email=None, password=None, *args, **kwargs):
+        candidate = email if email is not None else kwargs.get("username")
+        if candidate is None:
+            return None
+        clean_email = normalise_email(candidate)
+        if "@" in clean_email and not (
+            get_user_model().objects.filter(email__iexact=clean_email).exists()
+        ):
+            dummy_password_check(password)
+            return None
+        return super()._authenticate(request, email, password, *args, **kwargs)
+
+
+class UsernameBackend(ModelBackend):
+    """Django's username sign-in. It already hashes a dummy for an unknown
+    username; an email address is left to EmailBackend so that an unknown
+    email costs one hash, like a known one."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username and "@" in username:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
+
+
+def axes_username(request, credentials) -> str:
+    """What django-axes counts failures against: the submitted username or
+    email, case-folded so "Pharmacist" and "pharmacist" share one counter."""
+    value = (credentials or {}).get("username") or ""
+    return value.strip().lower()
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out sign-in: our page, HTTP 429, with
+    nothing in it that depends on the account (not even the username typed)."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "pharmacy/locked_out.html",
+        {"cooloff_minutes": minutes},
+        status=429,
+    )

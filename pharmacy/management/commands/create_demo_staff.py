@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from pharmacy.staff import demo_staff_create
@@ -26,4 +27,4 @@ class Command(BaseCommand):
                     f"reset its password with: python manage.py changepassword "
                     f"{account.username}"
                 )
-        self.stdout.write("Staff sign in at http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"Staff sign in at {settings.PUBLIC_BASE_URL}/admin/")

@@ -168,7 +168,11 @@ def guest_checkout_to_preview(
     client.post(reverse("checkout:shipping-method"), {"method_code": "standard"})
     client.post(
         reverse("checkout:patient"),
-        {"full_name": "Alex Rivera", "date_of_birth": ADULT_DOB.isoformat()},
+        {
+            "full_name": "Alex Rivera",
+            "date_of_birth": ADULT_DOB.isoformat(),
+            "counselling": "no",
+        },
     )
     client.post(
         reverse("checkout:prescription"),

@@ -67,7 +67,7 @@ class QueueOrderAdmin(admin.ModelAdmin):
     list_display = (
         "order",
         "placed",
-        "patient",
+        "patient_age",
         "order_lines",
         "flags",
         "counselling",
@@ -115,7 +115,7 @@ class QueueOrderAdmin(admin.ModelAdmin):
                 name="checkout_queueorder_review",
             ),
             path(
-                "<int:pk>/<slug:action>/",
+                "<int:pk>/decide/<slug:action>/",
                 wrap(
                     lambda request, pk, action: actions.action_view(
                         self, request, pk, action
@@ -177,7 +177,7 @@ class QueueOrderAdmin(admin.ModelAdmin):
         return timezone.localtime(obj.date_placed).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description="Patient (age)")
-    def patient(self, obj):
+    def patient_age(self, obj):
         patient = pharmacist.patient_of(obj)
         if patient is None:
             return "No patient details"

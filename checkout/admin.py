@@ -10,17 +10,13 @@ checkout.lifecycle; nothing here edits a status field.
 import datetime
 import logging
 from collections import defaultdict
-from functools import wraps
-from pathlib import PurePosixPath
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from oscar.apps.order import admin as oscar_order_admin
@@ -28,7 +24,13 @@ from oscar.apps.order.models import Line, Order
 from oscar.apps.payment.models import Source
 
 from catalog.models import ProductAttributeValue
-from checkout import lifecycle, payments, prescriptions
+from checkout import (
+    access_log_admin,  # noqa: F401  (registers the access log)
+    lifecycle,
+    payments,
+    prescription_files,
+    prescriptions,
+)
 from checkout.models import OrderEvent, OrderStatus, PatientDetails, Prescription
 
 logger = logging.getLogger(__name__)
@@ -360,10 +362,16 @@ class PrescriptionAdmin(HealthDataAdmin):
     def prescription(self, obj):
         if obj.source == Prescription.Source.UPLOAD and obj.file:
             kind = INLINE_TYPES.get(obj.file_content_type, "").lstrip(".").upper()
+            # A PDF opens as the image of its first page, never as a PDF.
+            url = (
+                reverse("admin:checkout_prescription_page", args=[obj.pk, 1])
+                if obj.file_content_type == "application/pdf"
+                else reverse("admin:checkout_prescription_file", args=[obj.pk])
+            )
             return format_html(
                 '<a href="{}" target="_blank" rel="noopener noreferrer">'
                 "View uploaded prescription{}</a>",
-                reverse("admin:checkout_prescription_file", args=[obj.pk]),
+                url,
                 f" ({kind})" if kind else "",
             )
         if obj.source == Prescription.Source.PRESCRIBER:
@@ -590,63 +598,13 @@ class PrescriptionAdmin(HealthDataAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.action_form_template, context)
 
-    # -- the prescription file -------------------------------------------------
+    # -- the prescription file (views in checkout/prescription_files.py) -------
 
     def get_urls(self):
         return [
-            path(
-                "<int:pk>/file/",
-                self._reviewers_only(self.admin_site.admin_view(self.file_view)),
-                name="checkout_prescription_file",
-            ),
+            *prescription_files.admin_urls(self.admin_site),
             *super().get_urls(),
         ]
-
-    @staticmethod
-    def _reviewers_only(view):
-        """Anyone else, signed in or not, learns nothing: not even that the
-        prescription exists."""
-
-        @wraps(view)
-        def inner(request, *args, **kwargs):
-            if not _may_review(request):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    def file_view(self, request, pk: int):
-        prescription = (
-            Prescription.objects.filter(pk=pk, order__isnull=False)
-            .exclude(file="")
-            .select_related("order")
-            .first()
-        )
-        if prescription is None or not self.has_view_permission(request, prescription):
-            raise Http404
-        try:
-            handle = prescription.file.open("rb")
-        except (OSError, SuspiciousFileOperation) as exc:
-            logger.error("Prescription %s: file missing from storage", pk)
-            raise Http404 from exc
-        content_type = prescription.file_content_type
-        inline = content_type in INLINE_TYPES
-        extension = (
-            INLINE_TYPES[content_type]
-            if inline
-            else PurePosixPath(prescription.file.name).suffix
-        )
-        response = FileResponse(
-            handle,
-            content_type=content_type if inline else "application/octet-stream",
-            as_attachment=not inline,
-            filename=f"prescription-{prescription.order.number}{extension}",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        response["Referrer-Policy"] = "no-referrer"
-        logger.info("Prescription %s opened by user %s", pk, request.user.pk)
-        return response
 
 
 @admin.register(PatientDetails)

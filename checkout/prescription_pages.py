@@ -24,7 +24,7 @@ CACHE_FOLDER = "prescription-pages"
 RENDER_DPI = 150
 MAX_SIDE_PX = 2400
 # PDFium is not thread-safe; one page at a time per process.
-_PDFIUM_LOCK = threading.Lock()
+PDFIUM_LOCK = threading.Lock()
 
 
 class PageUnavailable(Exception):
@@ -58,7 +58,7 @@ def page_count(prescription: Prescription) -> int:
         data = _pdf_bytes(prescription)
     except PageUnavailable:
         return 0
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         try:
             document = pdfium.PdfDocument(data)
         except pdfium.PdfiumError:
@@ -92,7 +92,7 @@ def render_page(*, prescription: Prescription, page_number: int) -> bytes:
 
 
 def _draw(*, data: bytes, page_number: int) -> bytes:
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         try:
             document = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:

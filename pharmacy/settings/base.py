@@ -262,3 +262,8 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # tests point this at a fa
 
 # Largest prescription upload accepted, in bytes.
 PRESCRIPTION_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Prescription files from checkouts that never became orders are deleted after
+# this many days (manage.py cleanup_abandoned_uploads, run daily).
+PRESCRIPTION_ABANDONED_AFTER_DAYS = env.int(
+    "PRESCRIPTION_ABANDONED_AFTER_DAYS", default=7
+)

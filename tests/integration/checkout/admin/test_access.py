@@ -118,3 +118,59 @@ def test_oscar_order_admin_stays_read_only(rx_drug, who, pharmacist):
     )
 
     assert reload(order).status == OrderStatus.AWAITING_REVIEW
+
+
+def accesses(order) -> list[tuple[str, str, str]]:
+    from checkout.models import HealthDataAccess
+
+    return list(
+        HealthDataAccess.objects.filter(order_number=order.number)
+        .order_by("pk")
+        .values_list("subject", "action", "detail")
+    )
+
+
+def test_viewing_and_changing_the_review_page_is_in_the_access_log(
+    pharmacist_client, rx_drug
+):
+    from tests.integration.checkout.admin.test_review import record_post
+
+    order = order_for(rx_drug)
+
+    pharmacist_client.get(review_url(order))
+    pharmacist_client.post(
+        review_url(order),
+        {
+            "form": "profile",
+            "profile-allergies": "Latex",
+            "profile-medical_conditions": "",
+            "profile-current_medicines": "",
+        },
+    )
+    pharmacist_client.post(review_url(order), record_post(order))
+
+    assert accesses(order) == [
+        ("order_review", "viewed", ""),
+        ("patient_profile", "changed", "allergies"),
+        ("prescription_record", "changed", "record"),
+    ]
+
+
+def test_an_outsiders_attempt_on_the_review_page_is_logged_without_data(
+    rx_drug,
+):
+    from checkout.models import HealthDataAccess
+    from pharmacy.staff import PRICE_EDITORS
+    from tests.integration.checkout.admin.conftest import staff_in
+
+    order = order_for(rx_drug)
+    editor = staff_in(PRICE_EDITORS)
+
+    logged_in(editor).get(review_url(order))
+
+    denied = HealthDataAccess.objects.get(user=editor)
+    assert (denied.action, denied.subject, denied.order_number) == (
+        "denied",
+        "order_review",
+        "",
+    )

@@ -225,7 +225,7 @@ class QueueOrderAdmin(admin.ModelAdmin):
                 "<strong>Asked to speak to a pharmacist</strong>{}",
                 format_html("<br>{}", asked.best_time) if asked.best_time else "",
             )
-        return "Not asked" if asked.wanted is False else "—"
+        return "Did not ask" if asked.wanted is False else "—"
 
     @admin.display(description="Card")
     def card(self, obj):

@@ -16,6 +16,7 @@ from checkout import lifecycle
 from checkout.models import OrderStatus, PatientDetails
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
 from tests.browser.axe import assert_no_serious_violations
+from tests.browser.pharmacist import transcribe
 from tests.browser.staff import admin_sign_in
 from tests.checkout_helpers import pdf_upload, place_order
 from tests.factories import UserFactory
@@ -107,21 +108,7 @@ def test_pharmacist_reviews_approves_holds_rejects_and_dispatches(
     check_screen(page)
 
     # Transcribe the prescription.
-    record = page.locator("form").filter(
-        has=page.get_by_role("button", name="Save prescription record")
-    )
-    record.get_by_label("Prescriber name").fill("Dr Jane Smith")
-    record.get_by_label("Prescriber NPI").fill("1234567893")
-    record.get_by_label("Date written").fill("2026-11-20")
-    record.get_by_label("Drug").select_option(label="baclofen")
-    record.get_by_label("Strength").select_option(label="baclofen 10 mg")
-    record.get_by_label("Quantity prescribed").fill("30")
-    record.get_by_label("Directions").fill("10 mg three times a day")
-    record.get_by_label("Refills authorised").fill("0")
-    record.get_by_role("button", name="Save prescription record").click()
-    expect(page.locator(".messagelist .success")).to_have_text(
-        "Prescription record saved."
-    )
+    transcribe(page, tablets=30)
     expect(page.get_by_text("10 days")).to_be_visible()
 
     # The interaction flag, acknowledged with a note.

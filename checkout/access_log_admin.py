@@ -17,7 +17,6 @@ class HealthDataAccessAdmin(admin.ModelAdmin):
         "subject",
         "order_number",
         "detail",
-        "path",
     )
     list_filter = (
         "action",
@@ -26,7 +25,6 @@ class HealthDataAccessAdmin(admin.ModelAdmin):
         ("user", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("=order_number", "username")
-    search_help_text = "Search by exact order number or by username."
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     list_per_page = 100
@@ -42,6 +40,14 @@ class HealthDataAccessAdmin(admin.ModelAdmin):
         "path",
     )
     actions = None
+
+    class Media:
+        css = {"all": ["css/admin-access-log.css"]}
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"title": "Health data access log", **(extra_context or {})}
+        )
 
     def _may_view(self, request) -> bool:
         user = request.user

@@ -31,7 +31,14 @@ from checkout import (
     prescription_files,
     prescriptions,
 )
-from checkout.models import OrderEvent, OrderStatus, PatientDetails, Prescription
+from checkout.access_log_admin import RecordsHealthDataViews
+from checkout.models import (
+    AccessSubject,
+    OrderEvent,
+    OrderStatus,
+    PatientDetails,
+    Prescription,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -216,10 +223,12 @@ class DispatchForm(forms.Form):
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(HealthDataAdmin):
+class PrescriptionAdmin(RecordsHealthDataViews, HealthDataAdmin):
     """The prescription review queue: one row per order awaiting a pharmacist."""
 
     queue_title = "Prescription review queue"
+    # Its page for one order is, for now, the order review page.
+    access_subject = AccessSubject.ORDER_REVIEW
     list_display = (
         "order_number",
         "placed",
@@ -608,7 +617,8 @@ class PrescriptionAdmin(HealthDataAdmin):
 
 
 @admin.register(PatientDetails)
-class PatientDetailsAdmin(HealthDataAdmin):
+class PatientDetailsAdmin(RecordsHealthDataViews, HealthDataAdmin):
+    access_subject = AccessSubject.PATIENT_PROFILE
     list_display = ("full_name", "order_number", "date_of_birth", "age")
     list_select_related = ("order",)
     search_fields = ("full_name", "order__number")

@@ -307,3 +307,52 @@ def test_refused_access_log_page_is_not_a_health_data_refusal(pharmacist, db):
     assert signed_in(pharmacist).get(LOG).status_code == 403
 
     assert not HealthDataAccess.objects.exists()
+
+
+# -- pages of one order's health data -----------------------------------------
+
+
+def test_opening_an_orders_review_and_patient_pages_is_recorded(pharmacist, order):
+    client = signed_in(pharmacist)
+    prescription = Prescription.objects.get(order=order)
+    patient = PatientDetails.objects.get(order=order)
+
+    client.get(reverse("admin:checkout_prescription_change", args=[prescription.pk]))
+    client.get(reverse("admin:checkout_patientdetails_change", args=[patient.pk]))
+
+    assert [
+        (e.user, e.order, e.subject, e.action)
+        for e in HealthDataAccess.objects.order_by("id")
+    ] == [
+        (pharmacist, order, AccessSubject.ORDER_REVIEW, AccessAction.VIEWED),
+        (pharmacist, order, AccessSubject.PATIENT_PROFILE, AccessAction.VIEWED),
+    ]
+
+
+def test_a_save_through_a_recorded_admin_names_the_fields_not_their_values(
+    pharmacist, order, rf
+):
+    from django.contrib import admin as django_admin
+    from django.forms import modelform_factory
+
+    from checkout.admin import PatientDetailsAdmin
+
+    patient = PatientDetails.objects.get(order=order)
+    form = modelform_factory(PatientDetails, fields=["allergies"])(
+        {"allergies": "Penicillin"}, instance=patient
+    )
+    assert form.is_valid()
+    request = rf.post("/admin/checkout/patientdetails/1/change/")
+    request.user = pharmacist
+
+    PatientDetailsAdmin(PatientDetails, django_admin.site).save_model(
+        request, form.save(commit=False), form, change=True
+    )
+
+    entry = HealthDataAccess.objects.get()
+    assert (entry.subject, entry.action, entry.detail) == (
+        AccessSubject.PATIENT_PROFILE,
+        AccessAction.CHANGED,
+        "allergies",
+    )
+    assert "Penicillin" not in str(entry.__dict__)

@@ -31,14 +31,7 @@ from checkout import (
     prescription_files,
     prescriptions,
 )
-from checkout.access_log_admin import RecordsHealthDataViews
-from checkout.models import (
-    AccessSubject,
-    OrderEvent,
-    OrderStatus,
-    PatientDetails,
-    Prescription,
-)
+from checkout.models import OrderEvent, OrderStatus, PatientDetails, Prescription
 
 logger = logging.getLogger(__name__)
 
@@ -223,12 +216,10 @@ class DispatchForm(forms.Form):
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(RecordsHealthDataViews, HealthDataAdmin):
+class PrescriptionAdmin(HealthDataAdmin):
     """The prescription review queue: one row per order awaiting a pharmacist."""
 
     queue_title = "Prescription review queue"
-    # Its page for one order is, for now, the order review page.
-    access_subject = AccessSubject.ORDER_REVIEW
     list_display = (
         "order_number",
         "placed",
@@ -617,8 +608,7 @@ class PrescriptionAdmin(RecordsHealthDataViews, HealthDataAdmin):
 
 
 @admin.register(PatientDetails)
-class PatientDetailsAdmin(RecordsHealthDataViews, HealthDataAdmin):
-    access_subject = AccessSubject.PATIENT_PROFILE
+class PatientDetailsAdmin(HealthDataAdmin):
     list_display = ("full_name", "order_number", "date_of_birth", "age")
     list_select_related = ("order",)
     search_fields = ("full_name", "order__number")

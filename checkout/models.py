@@ -406,8 +406,8 @@ class HealthDataAccess(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "health data access"
-        verbose_name_plural = "health data access log"
+        verbose_name = "health data access record"
+        verbose_name_plural = "health data access records"
 
     def __str__(self) -> str:
         return (

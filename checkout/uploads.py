@@ -236,7 +236,9 @@ def _pdfium_check(*, data: bytes, pages: int) -> None:
                 raise ValidationError(PDF_UNREADABLE)
             page = document[0]
             try:
-                page.render(scale=0.25).close()
+                # Small: this only proves the page can be drawn.
+                longest = max(page.get_size()) or 1
+                page.render(scale=min(0.25, 600 / longest)).close()
             finally:
                 page.close()
         except pdfium.PdfiumError as exc:

@@ -10,8 +10,9 @@ from oscar.apps.order import admin as oscar_order_admin
 from oscar.apps.order.models import Line, Order
 
 from checkout import prescription_files, prescriptions
+from checkout.access_log_admin import RecordsHealthDataViews
 from checkout.admin.access import HealthDataAdmin, ReadOnlyAdmin
-from checkout.models import OrderEvent, PatientDetails, Prescription
+from checkout.models import AccessSubject, OrderEvent, PatientDetails, Prescription
 
 
 @admin.register(Prescription)
@@ -44,9 +45,12 @@ class PrescriptionAdmin(HealthDataAdmin):
 
 
 @admin.register(PatientDetails)
-class PatientDetailsAdmin(HealthDataAdmin):
+class PatientDetailsAdmin(RecordsHealthDataViews, HealthDataAdmin):
     """Patients, read-only; the pharmacist edits a profile on the order's
-    review page, where the edit is recorded."""
+    review page, where the edit is recorded. Each view of one patient is in
+    the access log."""
+
+    access_subject = AccessSubject.PATIENT_PROFILE
 
     list_display = ("full_name", "order_number", "date_of_birth", "age")
     list_select_related = ("order",)

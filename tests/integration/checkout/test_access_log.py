@@ -2,12 +2,16 @@
 refused whose health data, listed only to superusers and the Superintendent."""
 
 import pytest
+from django.contrib import admin as django_admin
+from django.contrib.admin import ModelAdmin
 from django.db import transaction
+from django.forms import modelform_factory
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from checkout.access_log import record_access
+from checkout.access_log_admin import RecordsHealthDataViews
 from checkout.models import (
     AccessAction,
     AccessSubject,
@@ -307,3 +311,65 @@ def test_refused_access_log_page_is_not_a_health_data_refusal(pharmacist, db):
     assert signed_in(pharmacist).get(LOG).status_code == 403
 
     assert not HealthDataAccess.objects.exists()
+
+
+# -- pages of one order's health data -----------------------------------------
+
+
+class RecordedPatientAdmin(RecordsHealthDataViews, ModelAdmin):
+    """Any admin of one order's health data, with the recording mixin."""
+
+    access_subject = AccessSubject.PATIENT_PROFILE
+    fields = ["allergies"]
+
+
+def as_user(request, user):
+    request.user = user
+    request._messages = []  # the admin's change page may add messages
+    return request
+
+
+def test_an_admin_page_with_the_mixin_records_each_view(pharmacist, order, rf):
+    patient = PatientDetails.objects.get(order=order)
+    model_admin = RecordedPatientAdmin(PatientDetails, django_admin.site)
+    url = f"/admin/checkout/patientdetails/{patient.pk}/change/"
+
+    response = model_admin.change_view(
+        as_user(rf.get(url + "?_changelist_filters=x"), pharmacist), str(patient.pk)
+    )
+
+    assert response.status_code == 200
+    entry = HealthDataAccess.objects.get()
+    assert (entry.user, entry.order, entry.subject, entry.action, entry.path) == (
+        pharmacist,
+        order,
+        AccessSubject.PATIENT_PROFILE,
+        AccessAction.VIEWED,
+        url,
+    )
+
+
+def test_a_save_through_the_mixin_names_the_fields_not_their_values(
+    pharmacist, order, rf
+):
+    patient = PatientDetails.objects.get(order=order)
+    form = modelform_factory(PatientDetails, fields=["allergies"])(
+        {"allergies": "Penicillin"}, instance=patient
+    )
+    assert form.is_valid()
+    request = as_user(rf.post("/admin/checkout/patientdetails/1/change/"), pharmacist)
+
+    RecordedPatientAdmin(PatientDetails, django_admin.site).save_model(
+        request, form.save(commit=False), form, change=True
+    )
+
+    entry = HealthDataAccess.objects.get()
+    assert (entry.order, entry.subject, entry.action, entry.detail) == (
+        order,
+        AccessSubject.PATIENT_PROFILE,
+        AccessAction.CHANGED,
+        "allergies",
+    )
+    assert "Penicillin" not in str(entry.__dict__)
+    patient.refresh_from_db()
+    assert patient.allergies == "Penicillin"

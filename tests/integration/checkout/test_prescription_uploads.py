@@ -11,6 +11,7 @@ from PIL import ExifTags, Image
 
 from checkout.models import Prescription, private_storage
 from tests import pdfs
+from tests.factories import reference_data_ensure
 from tests.integration.checkout.test_checkout_steps import (
     field_errors,
     to_prescription_step,
@@ -18,8 +19,10 @@ from tests.integration.checkout.test_checkout_steps import (
 
 
 @pytest.fixture(autouse=True)
-def _fresh_media(private_root, tmp_path, settings):
+def _fresh_media(db, private_root, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # An earlier transactional test may have flushed the US shipping country.
+    reference_data_ensure()
 
 
 def upload_step(client, name: str, content: bytes, content_type: str):

@@ -174,3 +174,17 @@ def test_an_outsiders_attempt_on_the_review_page_is_logged_without_data(
         "order_review",
         "",
     )
+
+
+def test_opening_a_patient_in_the_patients_admin_is_in_the_access_log(
+    pharmacist_client, rx_drug
+):
+    order = order_for(rx_drug)
+    patient = PatientDetails.objects.get(order=order)
+
+    response = pharmacist_client.get(
+        reverse("admin:checkout_patientdetails_change", args=[patient.pk])
+    )
+
+    assert response.status_code == 200
+    assert accesses(order) == [("patient_profile", "viewed", "")]

@@ -12,7 +12,14 @@ from django.utils import timezone
 from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.apps.order.models import Order, ShippingEvent, ShippingEventType
 
-from checkout import notifications, payments, prescriptions, settlement
+from checkout import (
+    notifications,
+    payments,
+    pharmacist,
+    prescription_records,
+    prescriptions,
+    settlement,
+)
 from checkout.models import (
     PAYMENT_IN_FLIGHT,
     OrderEvent,
@@ -24,6 +31,12 @@ from checkout.models import (
 
 REVIEW_PERMISSION = "checkout.review_prescription"
 DISPATCH_PERMISSION = "checkout.dispatch_order"
+# Orders a pharmacist may still decide on: approve, reject or cancel.
+UNDECIDED = (
+    OrderStatus.AWAITING_REVIEW,
+    OrderStatus.ON_HOLD,
+    OrderStatus.PRESCRIPTION_REQUESTED,
+)
 
 
 class OrderActionRefused(Exception):
@@ -72,6 +85,19 @@ def _money_refused(exc: payments.PaymentStateError) -> OrderActionRefused:
     return OrderActionRefused(f"{exc} A payment step may still be in progress.")
 
 
+def approval_refusals(*, order: Order) -> list[str]:
+    """Everything that stops a pharmacist approving the order now: the
+    prescription record's refusals, then each flag not yet acknowledged."""
+    record = prescription_records.record_for(order=order)
+    refusals = prescription_records.approval_refusals(order=order, record=record)
+    flags = pharmacist.order_flags(order=order, record=record)
+    refusals += [
+        f"Acknowledge the flag first: {flag.title}."
+        for flag in pharmacist.unacknowledged_flags(order=order, flags=flags)
+    ]
+    return refusals
+
+
 def order_approve(*, order: Order, actor) -> Order:
     """A pharmacist approves the order: the card is charged (or the invoice
     issued) and the order may be dispatched.
@@ -82,12 +108,15 @@ def order_approve(*, order: Order, actor) -> Order:
     _check_permission(actor, REVIEW_PERMISSION)
     with transaction.atomic():
         order = _locked(order)
-        _require_status(order, OrderStatus.AWAITING_REVIEW)
+        _require_status(order, *UNDECIDED)
         if (
             prescriptions.order_needs_prescription(order=order)
             and _prescription(order) is None
         ):
             raise OrderActionRefused("This order has no prescription to approve.")
+        refusals = approval_refusals(order=order)
+        if refusals:
+            raise OrderActionRefused(" ".join(refusals))
         payment = payments.payment_of(order, lock=True)
         try:
             if not payment.is_card:
@@ -127,7 +156,16 @@ def order_approve(*, order: Order, actor) -> Order:
 
 def approval_finish(*, order: Order, actor, note: str) -> None:
     """The money is taken: record the approval. Inside the caller's
-    transaction, with the order locked."""
+    transaction, with the order locked. The tablets are taken from what is
+    left on the prescription here, once the money is taken."""
+    record = prescription_records.record_for(order=order)
+    if record is not None:
+        prescription_records.record_supply_take(
+            record=record,
+            tablets=sum(
+                line.tablets for line in prescription_records.ordered_drugs(order=order)
+            ),
+        )
     prescription = _prescription(order)
     if prescription:
         prescription.decision = Prescription.Decision.APPROVED
@@ -217,16 +255,21 @@ def order_reject(*, order: Order, actor, reason: str) -> Order:
         actor=actor,
         action=OrderPayment.Action.REJECT,
         reason=reason,
-        statuses=(OrderStatus.AWAITING_REVIEW,),
+        statuses=UNDECIDED,
     )
 
 
-def order_dispatch(*, order: Order, actor, tracking_reference: str) -> Order:
-    """Hand an approved order to the carrier, with its tracking reference."""
+def order_dispatch(
+    *, order: Order, actor, tracking_reference: str, carrier: str = ""
+) -> Order:
+    """Hand an approved order to the carrier, with its tracking reference.
+    Refused until the pharmacist has recorded counselling (given or declined)."""
     _check_permission(actor, DISPATCH_PERMISSION)
     tracking_reference = (tracking_reference or "").strip()
+    carrier = (carrier or "").strip()
     if not tracking_reference:
         raise OrderActionRefused("Please enter the carrier's tracking reference.")
+    tracking = f"{carrier} {tracking_reference}" if carrier else tracking_reference
     with transaction.atomic():
         order = _locked(order)
         _require_status(order, OrderStatus.APPROVED)
@@ -239,9 +282,13 @@ def order_dispatch(*, order: Order, actor, tracking_reference: str) -> Order:
                 raise OrderActionRefused(
                     "A pharmacist has not approved this order's prescription."
                 )
+            if not pharmacist.counselling_done(order=order):
+                raise OrderActionRefused(
+                    "Record the counselling (given or declined) before dispatch."
+                )
         event_type, _ = ShippingEventType.objects.get_or_create(name="Dispatched")
         event = ShippingEvent.objects.create(
-            order=order, event_type=event_type, notes=f"Tracking: {tracking_reference}"
+            order=order, event_type=event_type, notes=f"Tracking: {tracking}"
         )
         for line in order.lines.select_related("stockrecord"):
             event.line_quantities.create(line=line, quantity=line.quantity)
@@ -252,12 +299,13 @@ def order_dispatch(*, order: Order, actor, tracking_reference: str) -> Order:
             actor=actor,
             to_status=OrderStatus.DISPATCHED,
             action="dispatched",
-            note=f"Tracking: {tracking_reference}",
+            note=f"Tracking: {tracking}",
         )
         notifications.order_email_send(
             order=order,
             code=notifications.ORDER_DISPATCHED,
             tracking_reference=tracking_reference,
+            carrier=carrier,
         )
     return order
 
@@ -275,8 +323,75 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
         actor=actor,
         action=OrderPayment.Action.CANCEL,
         reason=reason,
-        statuses=(OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED),
+        statuses=(*UNDECIDED, OrderStatus.APPROVED),
     )
+
+
+def order_hold(*, order: Order, actor, reason: str) -> Order:
+    """Put an undecided order on hold while the pharmacist waits for the
+    prescriber; the customer is emailed the reason. The card hold stays."""
+    _check_permission(actor, REVIEW_PERMISSION)
+    reason = (reason or "").strip()
+    if not reason:
+        raise OrderActionRefused("Please tell the customer why the order is on hold.")
+    with transaction.atomic():
+        order = _locked(order)
+        _require_status(
+            order, OrderStatus.AWAITING_REVIEW, OrderStatus.PRESCRIPTION_REQUESTED
+        )
+        _move(
+            order,
+            actor=actor,
+            to_status=OrderStatus.ON_HOLD,
+            action="put on hold",
+            note=reason,
+        )
+        notifications.order_email_send(
+            order=order, code=notifications.ORDER_ON_HOLD, reason=reason
+        )
+    return order
+
+
+def order_prescription_request(*, order: Order, actor, note: str = "") -> Order:
+    """Record that the pharmacist asked the prescriber (whose details the
+    customer gave) for the prescription."""
+    _check_permission(actor, REVIEW_PERMISSION)
+    with transaction.atomic():
+        order = _locked(order)
+        _require_status(order, OrderStatus.AWAITING_REVIEW, OrderStatus.ON_HOLD)
+        prescription = _prescription(order)
+        if (
+            prescription is None
+            or prescription.source != Prescription.Source.PRESCRIBER
+        ):
+            raise OrderActionRefused(
+                "Only an order that gave the prescriber's details can wait for "
+                "the prescriber."
+            )
+        _move(
+            order,
+            actor=actor,
+            to_status=OrderStatus.PRESCRIPTION_REQUESTED,
+            action="prescription requested",
+            note=(note or "").strip(),
+        )
+    return order
+
+
+def order_resume(*, order: Order, actor, note: str = "") -> Order:
+    """Back to awaiting review: the prescriber answered, or the hold is over."""
+    _check_permission(actor, REVIEW_PERMISSION)
+    with transaction.atomic():
+        order = _locked(order)
+        _require_status(order, OrderStatus.ON_HOLD, OrderStatus.PRESCRIPTION_REQUESTED)
+        _move(
+            order,
+            actor=actor,
+            to_status=OrderStatus.AWAITING_REVIEW,
+            action="back to review",
+            note=(note or "").strip(),
+        )
+    return order
 
 
 def _release_stock(order: Order) -> None:

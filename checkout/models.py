@@ -9,6 +9,17 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.functional import LazyObject
 from oscar.apps.checkout.models import *  # noqa: F403
+from oscar.apps.order.models import Order
+
+# Payment models live in their own module; re-exported so `checkout.models` stays
+# the one place to import checkout models from.
+from checkout.payment_models import (  # noqa: F401
+    PAYMENT_IN_FLIGHT,
+    PAYMENT_TRANSITIONS,
+    OrderPayment,
+    PaymentMethod,
+    PaymentState,
+)
 
 
 class _NoUrlStorage(FileSystemStorage):
@@ -42,7 +53,14 @@ def _order_label(order) -> str:
 
 
 class OrderStatus(models.TextChoices):
+    """Every status an order can have; OSCAR_ORDER_STATUS_PIPELINE says which
+    may follow which, and checkout/lifecycle.py makes every move."""
+
     AWAITING_REVIEW = "Awaiting prescription review"
+    # The pharmacist is waiting for the prescriber; the customer is told why.
+    ON_HOLD = "On hold"
+    # The customer gave the prescriber's details; we asked them for the script.
+    PRESCRIPTION_REQUESTED = "Prescription requested from prescriber"
     APPROVED = "Approved"
     DISPATCHED = "Dispatched"
     REJECTED = "Rejected"
@@ -61,8 +79,22 @@ class PatientDetails(models.Model):
     full_name = models.CharField("full legal name", max_length=200)
     date_of_birth = models.DateField()
     allergies = models.TextField(blank=True, max_length=2000)
+    medical_conditions = models.TextField(blank=True, max_length=2000)
     current_medicines = models.TextField(blank=True, max_length=2000)
+    # "Would you like to speak to our pharmacist about this medicine?"
+    counselling_wanted = models.BooleanField(null=True)
+    counselling_phone = models.CharField(max_length=32, blank=True)
+    counselling_best_time = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last pharmacist who edited the profile (every edit is an OrderEvent).
+    profile_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    profile_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "patient details"
@@ -125,9 +157,106 @@ class Prescription(models.Model):
         return f"Prescription for order {_order_label(self.order)}"
 
 
-class PaymentMethod(models.TextChoices):
-    INVOICE = "invoice", "Invoice after pharmacist approval"
-    CARD = "card", "Card (authorised now, charged after approval)"
+class PrescriptionRecord(models.Model):
+    """The pharmacist's transcription of the prescription, in the fields the
+    rules need (checkout/prescription_records.py). It may be saved while
+    incomplete; approval is refused until it is complete and matches the order.
+
+    ``quantity_left`` is in tablets, across the first fill and every refill;
+    each approval takes the tablets it supplies from it.
+    """
+
+    prescription = models.OneToOneField(
+        Prescription, on_delete=models.CASCADE, related_name="record"
+    )
+    prescriber_name = models.CharField(max_length=200, blank=True)
+    prescriber_npi = models.CharField("prescriber NPI", max_length=10, blank=True)
+    date_written = models.DateField(null=True, blank=True)
+    drug = models.ForeignKey(
+        "catalogue.Drug", on_delete=models.PROTECT, null=True, blank=True
+    )
+    strength = models.ForeignKey(
+        "catalogue.Strength", on_delete=models.PROTECT, null=True, blank=True
+    )
+    quantity_prescribed = models.PositiveIntegerField(
+        "quantity prescribed (tablets)", null=True, blank=True
+    )
+    directions = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text='As written, e.g. "10 mg three times a day"',
+    )
+    dose_mg = models.DecimalField(
+        "dose (mg each time)", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    doses_per_day = models.PositiveSmallIntegerField(
+        "times a day", null=True, blank=True
+    )
+    refills_authorised = models.PositiveSmallIntegerField(null=True, blank=True)
+    quantity_left = models.PositiveIntegerField(
+        "quantity left (tablets)", null=True, blank=True
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Prescription record for order {_order_label(self.prescription.order)}"
+
+
+class FlagAcknowledgement(models.Model):
+    """A pharmacist has seen a clinical flag on an order and says why it may
+    proceed. One per flag per order; approval waits for all of them."""
+
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.CASCADE, related_name="flag_acknowledgements"
+    )
+    code = models.CharField(max_length=120)
+    title = models.CharField(max_length=255)
+    note = models.TextField(max_length=2000)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "code"], name="unique_flag_acknowledgement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.title}"
+
+
+class CounsellingRecord(models.Model):
+    """What the pharmacist did about counselling; dispatch waits for one."""
+
+    class Outcome(models.TextChoices):
+        GIVEN = "given", "Counselling given"
+        DECLINED = "declined", "Counselling offered and declined"
+
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.CASCADE, related_name="counselling_records"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.get_outcome_display()}"
 
 
 class CheckoutAttempt(models.Model):
@@ -216,106 +345,88 @@ class StripeEvent(models.Model):
         return self.event_id
 
 
-class PaymentState(models.TextChoices):
-    """Where an order's money is. The *_REQUESTED states mean a Stripe call was
-    decided and may or may not have reached Stripe: reconciliation settles them."""
+class QueueOrder(Order):
+    """Oscar's order as the pharmacist's queue lists it (admin only)."""
 
-    AUTHORISED = "authorised", "Card authorised"
-    CAPTURE_REQUESTED = "capture_requested", "Capture requested"
-    CAPTURED = "captured", "Card charged"
-    CAPTURE_FAILED = "capture_failed", "Payment problem"
-    RELEASE_REQUESTED = "release_requested", "Release requested"
-    RELEASED = "released", "Card hold released"
-    REFUND_REQUESTED = "refund_requested", "Refund requested"
-    REFUNDED = "refunded", "Refunded"
-    INVOICE_DUE = "invoice_due", "Invoice on approval"
-    INVOICED = "invoiced", "Invoice issued"
-    VOID = "void", "Invoice voided"
+    class Meta:
+        proxy = True
+        verbose_name = "order to review"
+        verbose_name_plural = "pharmacist's queue"
 
 
-PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    # CAPTURE_FAILED straight from AUTHORISED: Stripe let the hold lapse.
-    PaymentState.AUTHORISED: frozenset(
-        {
-            PaymentState.CAPTURE_REQUESTED,
-            PaymentState.RELEASE_REQUESTED,
-            PaymentState.CAPTURE_FAILED,
-        }
-    ),
-    PaymentState.CAPTURE_REQUESTED: frozenset(
-        {PaymentState.CAPTURED, PaymentState.CAPTURE_FAILED}
-    ),
-    # The customer paid again (a new authorisation), the pharmacist retries,
-    # or the order is rejected or cancelled.
-    PaymentState.CAPTURE_FAILED: frozenset(
-        {
-            PaymentState.AUTHORISED,
-            PaymentState.CAPTURE_REQUESTED,
-            PaymentState.RELEASE_REQUESTED,
-        }
-    ),
-    PaymentState.RELEASE_REQUESTED: frozenset({PaymentState.RELEASED}),
-    PaymentState.CAPTURED: frozenset({PaymentState.REFUND_REQUESTED}),
-    PaymentState.REFUND_REQUESTED: frozenset({PaymentState.REFUNDED}),
-    PaymentState.INVOICE_DUE: frozenset({PaymentState.INVOICED, PaymentState.VOID}),
-    PaymentState.INVOICED: frozenset({PaymentState.VOID}),
-    PaymentState.RELEASED: frozenset(),
-    PaymentState.REFUNDED: frozenset(),
-    PaymentState.VOID: frozenset(),
-}
+class AccessSubject(models.TextChoices):
+    """What health data a page or file showed."""
 
-# A Stripe call was decided; the outcome may not be recorded yet.
-PAYMENT_IN_FLIGHT = frozenset(
-    {
-        PaymentState.CAPTURE_REQUESTED,
-        PaymentState.RELEASE_REQUESTED,
-        PaymentState.REFUND_REQUESTED,
-    }
-)
+    ORDER_REVIEW = "order_review", "Order review page"
+    PATIENT_PROFILE = "patient_profile", "Patient profile"
+    PRESCRIPTION_FILE = "prescription_file", "Prescription file"
+    PRESCRIPTION_PAGE = "prescription_page", "Prescription page image"
+    PRESCRIPTION_RECORD = "prescription_record", "Prescription record"
 
 
-class OrderPayment(models.Model):
-    """An order's payment: how it is paid and where the money is. The one
-    place that says whether an order is paid by card."""
+class AccessAction(models.TextChoices):
+    VIEWED = "viewed", "Viewed"
+    CHANGED = "changed", "Changed"
+    DENIED = "denied", "Denied"
 
-    class Action(models.TextChoices):
-        APPROVE = "approve", "Approve"
-        REJECT = "reject", "Reject"
-        CANCEL = "cancel", "Cancel"
 
-    order = models.OneToOneField(
-        "order.Order", on_delete=models.CASCADE, related_name="payment"
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are written once: no bulk update, no bulk delete."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Health data access records cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Health data access records cannot be deleted.")
+
+
+class HealthDataAccess(models.Model):
+    """Who looked at (or changed, or was refused) whose health data, and when.
+
+    Append-only: written by checkout.access_log.record_access, never edited or
+    deleted through the ORM or the admin. It names the order, never the patient,
+    so the record itself holds no health data.
+    """
+
+    # PROTECT: a staff account that has seen health data is deactivated, not
+    # deleted, so the trail keeps pointing at it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    method = models.CharField(max_length=16, choices=PaymentMethod.choices)
-    state = models.CharField(max_length=32, choices=PaymentState.choices)
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3)
-    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
-    authorised_at = models.DateTimeField(null=True, blank=True)
-    # What a pharmacist asked for, kept until Stripe's answer is recorded, so
-    # that reconciliation can finish the action after a crash.
-    pending_action = models.CharField(max_length=16, choices=Action.choices, blank=True)
-    pending_actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+    username = models.CharField(max_length=150)
+    # The number is copied so the record outlives the order row.
+    order = models.ForeignKey(
+        "order.Order",
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    pending_reason = models.TextField(blank=True)
-    problem = models.TextField(blank=True)
-    # Pay-again Checkout Sessions made after a failed capture.
-    retry_count = models.PositiveSmallIntegerField(default=0)
-    retry_session_id = models.CharField(max_length=255, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    order_number = models.CharField(max_length=128, blank=True, db_index=True)
+    subject = models.CharField(max_length=32, choices=AccessSubject.choices)
+    action = models.CharField(max_length=16, choices=AccessAction.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["state"], name="orderpayment_state_idx")]
+        ordering = ["-created_at", "-id"]
+        verbose_name = "health data access record"
+        verbose_name_plural = "health data access records"
 
     def __str__(self) -> str:
-        return f"Payment for order {self.order.number} ({self.state})"
+        return (
+            f"{self.username} {self.get_action_display().lower()} "
+            f"{self.get_subject_display().lower()} "
+            f"(order {self.order_number or '-'})"
+        )
 
-    @property
-    def is_card(self) -> bool:
-        return self.method == PaymentMethod.CARD
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Health data access records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Health data access records cannot be deleted.")

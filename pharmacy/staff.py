@@ -13,6 +13,7 @@ from pharmacy import two_factor
 PRICE_EDITORS = "Price editors"
 PHARMACISTS = "Pharmacists"
 REVIEW_MODERATORS = "Review moderators"
+SUPERINTENDENTS = "Superintendent"
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     # Prices and availability, nothing else: no deleting, no users, no orders.
@@ -46,6 +47,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     REVIEW_MODERATORS: [
         ("reviews", "view_productreview"),
         ("reviews", "moderate_review"),
+    ],
+    # Answers for who saw whose health data: the access log, read-only. Seeing
+    # the health data itself still takes the pharmacist role.
+    SUPERINTENDENTS: [
+        ("checkout", "view_healthdataaccess"),
     ],
 }
 

@@ -174,6 +174,7 @@ def reference_data_ensure() -> None:
     for migration in (
         "0002_us_shipping_and_order_emails",
         "0003_order_cancelled_email",
+        "0005_order_on_hold_email",
     ):
         import_module(f"checkout.migrations.{migration}").forwards(apps, None)
 

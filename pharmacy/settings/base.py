@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "pharmacy.middleware.StaffSessionExpiryMiddleware",
     "csp.middleware.CSPMiddleware",
     "pharmacy.middleware.PermissionsPolicyMiddleware",
+    # Records a staff member's 403/404 on health data pages (checkout/access_log.py).
+    "checkout.access_log.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Oscar's, with SameSite on the basket cookie
@@ -286,8 +288,20 @@ SHIPPING_METHODS = {
 # Order lifecycle: every order waits for a pharmacist before it can ship.
 OSCAR_INITIAL_ORDER_STATUS = "Awaiting prescription review"
 OSCAR_INITIAL_LINE_STATUS = "Awaiting prescription review"
+# Mirrors checkout.models.OrderStatus; tests check the two agree.
+_DECIDING = ("Approved", "Rejected", "Cancelled")
 OSCAR_ORDER_STATUS_PIPELINE = {
-    "Awaiting prescription review": ("Approved", "Rejected", "Cancelled"),
+    "Awaiting prescription review": (
+        *_DECIDING,
+        "On hold",
+        "Prescription requested from prescriber",
+    ),
+    "On hold": (*_DECIDING, "Awaiting prescription review"),
+    "Prescription requested from prescriber": (
+        *_DECIDING,
+        "On hold",
+        "Awaiting prescription review",
+    ),
     "Approved": ("Dispatched", "Cancelled"),
     "Dispatched": (),
     "Rejected": (),
@@ -415,3 +429,8 @@ OSCAR_BASKET_COOKIE_SAMESITE = "Lax"
 SECURITY_CONTACT = env("SECURITY_CONTACT", default="mailto:security@pharmacy.invalid")
 SECURITY_TXT_LANGUAGES = "en"
 WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
+# Prescription files from checkouts that never became orders are deleted after
+# this many days (manage.py cleanup_abandoned_uploads, run daily).
+PRESCRIPTION_ABANDONED_AFTER_DAYS = env.int(
+    "PRESCRIPTION_ABANDONED_AFTER_DAYS", default=7
+)

@@ -14,6 +14,7 @@ from oscar.apps.order.models import Order
 from checkout import lifecycle, payments, repayment, stripe_gateway
 from checkout.models import OrderPayment, OrderStatus, PaymentState
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from tests.checkout_helpers import pharmacist_checks_record
 from tests.factories import UserFactory
 from tests.integration.checkout.conftest import stripe_event, webhook_post
 
@@ -29,7 +30,9 @@ def pharmacist(db):
 def card_order(client, start_card_checkout):
     start_card_checkout()
     client.get(reverse("checkout:stripe-return"), {"session_id": "cs_test_1"})
-    return Order.objects.get()
+    order = Order.objects.get()
+    pharmacist_checks_record(order=order)
+    return order
 
 
 @pytest.fixture
@@ -155,6 +158,7 @@ def test_no_stripe_call_is_made_inside_a_database_transaction(
     client.get(reverse("checkout:stripe-return"), {"session_id": "cs_test_1"})
     webhook_post(client, stripe_event("checkout.session.completed"))
     order = Order.objects.get()
+    pharmacist_checks_record(order=order)
     fake_stripe.decline_captures()
     with pytest.raises(lifecycle.OrderActionRefused):
         lifecycle.order_approve(order=order, actor=pharmacist)

@@ -15,6 +15,7 @@ from checkout import lifecycle, payments, settlement, stripe_gateway
 from checkout.models import OrderEvent, OrderPayment, OrderStatus, PaymentState
 from pharmacy.models import OutboundEmail
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from tests.checkout_helpers import pharmacist_checks_record
 from tests.factories import UserFactory
 
 CAPTURE = "/v1/payment_intents/pi_test_1/capture"
@@ -36,7 +37,9 @@ def pharmacist(db):
 def card_order(client, start_card_checkout):
     start_card_checkout()
     client.get(reverse("checkout:stripe-return"), {"session_id": "cs_test_1"})
-    return Order.objects.get()
+    order = Order.objects.get()
+    pharmacist_checks_record(order=order)
+    return order
 
 
 def payment() -> OrderPayment:

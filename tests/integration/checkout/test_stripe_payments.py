@@ -18,6 +18,7 @@ from checkout import lifecycle, orders, stripe_gateway
 from checkout.basket.models import Basket
 from checkout.models import CheckoutAttempt, OrderPayment, OrderStatus, PaymentState
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from tests.checkout_helpers import pharmacist_checks_record
 from tests.factories import UserFactory
 from tests.integration.checkout.conftest import stripe_event, webhook_post
 
@@ -442,7 +443,9 @@ def test_next_checkout_in_the_same_browser_after_a_card_order_is_a_new_order(
 @pytest.fixture
 def card_order(client, start_card_checkout):
     start_card_checkout()
-    return stripe_return(client).context["order"]
+    order = stripe_return(client).context["order"]
+    pharmacist_checks_record(order=order)
+    return order
 
 
 @pytest.fixture

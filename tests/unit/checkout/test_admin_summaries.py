@@ -2,33 +2,39 @@
 
 import datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
+from oscar.apps.order.models import Order
 
-from checkout import payments
 from checkout.admin.summaries import authorisation_summary, card_effect
-from checkout.models import OrderStatus
+from checkout.models import OrderPayment, OrderStatus, PaymentMethod, PaymentState
 
 PLACED = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
 
 
 def order(*, card: bool, debited: str = "0", status=OrderStatus.AWAITING_REVIEW):
-    sources = []
-    if card:
-        sources.append(
-            SimpleNamespace(
-                source_type=SimpleNamespace(name=payments.CARD_SOURCE),
-                amount_debited=Decimal(debited),
-            )
-        )
-    return SimpleNamespace(
-        sources=SimpleNamespace(all=lambda: sources),
+    """An unsaved order with its payment, as the queue loads them together."""
+    if not card:
+        state = PaymentState.INVOICE_DUE
+    elif Decimal(debited):
+        state = PaymentState.CAPTURED
+    else:
+        state = PaymentState.AUTHORISED
+    the_order = Order(
         status=status,
         date_placed=PLACED,
         total_incl_tax=Decimal("43.65"),
         currency="USD",
     )
+    the_order.payment = OrderPayment(
+        order=the_order,
+        method=PaymentMethod.CARD if card else PaymentMethod.INVOICE,
+        state=state,
+        amount=Decimal("43.65"),
+        currency="USD",
+        authorised_at=PLACED if card else None,
+    )
+    return the_order
 
 
 def test_a_card_hold_shows_the_time_left_on_its_authorisation():

@@ -15,6 +15,7 @@ class CheckoutConfig(apps.CheckoutConfig):
         self.stripe_return_view = views.StripeReturnView
         self.stripe_cancel_view = views.StripeCancelView
         self.stripe_webhook_view = webhooks.StripeWebhookView
+        self.thankyou_view = views.ThankYouView
 
     def get_urls(self):
         urls = super().get_urls()

@@ -21,6 +21,7 @@ from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.utils import CheckoutSessionData
 
+from accounts import order_status
 from checkout import fulfilment, orders, prescriptions, stripe_gateway
 from checkout.basket.models import Basket
 from checkout.forms import PatientDetailsForm, PaymentMethodForm, PrescriptionForm
@@ -353,3 +354,16 @@ class StripeCancelView(generic.View):
             request, "Payment cancelled. Nothing was charged; your basket is unchanged."
         )
         return redirect("basket:summary")
+
+
+class ThankYouView(oscar_views.ThankYouView):
+    """Oscar's confirmation page; the guest's browser remembers the order, so
+    "Follow your order" opens its status without asking for the email."""
+
+    def get_object(self, queryset=None):
+        order = super().get_object(queryset)
+        if order is not None and not order.user_id:
+            order_status.guest_order_remember(
+                session=self.request.session, order_number=order.number
+            )
+        return order

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from catalog.views import HomeView
+from catalog.views import HomeView, SearchView
 
 
 def healthz(request):
@@ -18,6 +18,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
+    # Ours in place of Oscar's search page (same URL, so Oscar's links still work).
+    path("search/", SearchView.as_view(), name="search"),
     # The back office is the Django admin; Oscar's dashboard is not offered.
     re_path(r"^dashboard/", RedirectView.as_view(url="/admin/", permanent=False)),
     path("", include(apps.get_app_config("oscar").urls[0])),

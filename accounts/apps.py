@@ -10,8 +10,10 @@ class CustomerConfig(apps.CustomerConfig):
 
     def ready(self) -> None:
         super().ready()
-        from accounts import receivers  # noqa: F401  welcome message
-        from accounts import views
+        from accounts import (
+            receivers,  # noqa: F401  welcome message
+            views,
+        )
 
         self.logout_view = views.LogoutView
         self.anon_order_detail_view = views.AnonymousOrderDetailView

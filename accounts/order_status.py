@@ -71,7 +71,10 @@ def order_timeline(*, order: Order) -> list[TimelineEntry]:
         title, details, tone = known
         entries.append(
             TimelineEntry(
-                title=title, when=event.created_at, details=details(event.note), tone=tone
+                title=title,
+                when=event.created_at,
+                details=details(event.note),
+                tone=tone,
             )
         )
     return entries

@@ -20,6 +20,10 @@ setup: install
 	$(PY) manage.py load_catalog
 	$(PY) manage.py create_demo_staff
 
+# Links in emails start with this (see PUBLIC_BASE_URL in the README).
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+export PUBLIC_BASE_URL
+
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -190,6 +190,7 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         ctx["needs_prescription"] = prescriptions.basket_needs_prescription(
             basket=self.request.basket
         )
+        ctx["review"] = prescriptions.basket_checkout_review(basket=self.request.basket)
         return ctx
 
     # One transaction from the basket lock to the placed order.

@@ -161,7 +161,9 @@ HAYSTACK_CONNECTIONS = {
     "default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}
 }
 
-LANGUAGE_CODE = "en-us"
+# "en", not "en-us": Oscar's en_US catalogue turns every "basket" into "cart",
+# and Django formats dates and numbers the same way for both.
+LANGUAGE_CODE = "en"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True

@@ -19,7 +19,7 @@ from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailVi
 from oscar.templatetags.currency_filters import currency
 
 from catalog import cache as catalog_cache
-from catalog import search, selectors
+from catalog import price_chart, search, selectors
 from catalog.forms import VariantChoiceForm
 from catalog.models import Product
 from catalog.reviews import selectors as review_selectors
@@ -136,6 +136,7 @@ class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
             compute=lambda: selectors.product_price_table(product=product),
         )
         ctx["price_table"] = table
+        ctx["price_chart"] = price_chart.price_chart(table=table)
         ctx["selected"] = self._selected_variant(table)
         ctx["variant_data"] = _variant_json(table)
         ctx["max_quantity"] = settings.OSCAR_MAX_BASKET_QUANTITY_THRESHOLD

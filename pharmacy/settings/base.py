@@ -161,11 +161,11 @@ HAYSTACK_CONNECTIONS = {
     "default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}
 }
 
-# "en", not "en-us": Oscar's en_US catalogue turns every "basket" into "cart",
-# and Django formats dates and numbers the same way for both.
-LANGUAGE_CODE = "en"
+LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
-USE_I18N = True
+# The store speaks English only. Translations off: Oscar's en_US catalogue would
+# turn every "basket" in its messages into "cart".
+USE_I18N = False
 USE_TZ = True
 SITE_ID = 1
 # Every link in an email (and anything else read outside a request) starts with this.

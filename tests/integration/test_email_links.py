@@ -65,6 +65,15 @@ def store_emails(*, client, pack, staff, django_capture_on_commit_callbacks):
     customer_order = place_order(product=pack, owner=response.wsgi_request.user)
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.order_approve(order=customer_order, actor=staff)
+    changed = client.post(
+        reverse("customer:change-password"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": PASSWORD,
+            "new_password2": PASSWORD,
+        },
+    )
+    assert changed.status_code == 302
     client.logout()
     client.post(reverse("password-reset"), {"email": "new@example.com"})
     return mail.outbox
@@ -80,8 +89,9 @@ def test_every_email_links_absolutely_to_pages_that_open(
         django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
     )
     subjects = [m.subject for m in sent]
-    assert len(sent) >= 9, subjects  # 4 placed, 2 approved, dispatched, rejected,
-    # cancelled, welcome, password reset
+    # 4 placed, 2 approved, dispatched, rejected, cancelled, welcome, password
+    # changed, password reset
+    assert len(sent) == 11, subjects
 
     for message in sent:
         found = links(message)

@@ -85,7 +85,8 @@ class SearchResults:
 
 def products_search(*, text: str, limit: int = 20, offset: int = 0) -> SearchResults:
     """The drugs matching ``text``, best first, each with its price table for
-    the catalogue card. Four queries: count, page, packs, withdrawn strengths."""
+    the catalogue card. Five queries however many match: count, page, images,
+    packs, withdrawn strengths."""
     words = query_words(text=text)
     if not words:
         return SearchResults(query=text, count=0, cards=[])

@@ -40,6 +40,10 @@ install: $(VENV)/.installed
 setup: install
 	env $(APP_ENV) $(PY) manage.py setup_demo
 
+# Links in emails start with this (see PUBLIC_BASE_URL in the README).
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+export PUBLIC_BASE_URL
+
 run: setup
 	@echo "==> Starting the development server: shop $(PUBLIC_BASE_URL)/  staff $(PUBLIC_BASE_URL)/admin/  (Ctrl-C stops it)"
 	env $(APP_ENV) $(PY) manage.py runserver $(HOST):$(PORT)

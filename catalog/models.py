@@ -9,6 +9,7 @@ status, which strengths our market may sell, and the monograph.
 
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.signals import post_save
@@ -61,6 +62,13 @@ class Drug(models.Model):
         help_text="Prescription-only medicines are never dispatched or charged "
         "before a pharmacist has verified a prescription.",
     )
+    search_terms = models.TextField(
+        blank=True,
+        help_text="Words shoppers may search for: what the drug treats and its "
+        "class, e.g. spasticity, muscle relaxant, multiple sclerosis",
+    )
+    # Kept up to date by catalog/search.py (PostgreSQL only; NULL on SQLite).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["generic_name"]

@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from oscar.apps.offer.models import ConditionalOffer
 
-from catalog import cache
+from catalog import cache, search
 from catalog.models import Drug, MonographSection, Option, Product, Strength
 from catalog.partner.models import StockRecord
 from catalog.reviews.models import ProductReview
@@ -43,6 +43,11 @@ def drug_part_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Drug)
 def drug_changed(sender, instance, **kwargs):
     cache.product_changed(product_id=instance.product_id)
+
+
+@receiver(post_save, sender=Drug)
+def drug_saved_reindex(sender, instance, **kwargs):
+    search.drugs_search_index(drug_ids=[instance.pk])
 
 
 @receiver([post_save, post_delete], sender=ProductReview)

@@ -100,9 +100,13 @@ def _load_drug(*, spec, pclass, partner, currency, base_dir, report) -> None:
             "route": spec["route"],
             "prescription_required": spec["prescription_required"],
             "max_daily_dose_mg": spec.get("max_daily_dose_mg"),
+            "search_terms": spec.get("search_terms", ""),
         },
     )
     cautions_ensure(drug=drug, caution_model=DrugCaution)
+    if not drug.search_terms and spec.get("search_terms"):
+        drug.search_terms = spec["search_terms"]
+        drug.save(update_fields=["search_terms"])
     if not drug.sections.exists():
         sections = json.loads((base_dir / spec["monograph"]).read_text("utf-8"))
         MonographSection.objects.bulk_create(

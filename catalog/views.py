@@ -14,13 +14,13 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 from oscar.apps.basket.views import BasketAddView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.templatetags.currency_filters import currency
 
 from catalog import cache as catalog_cache
-from catalog import selectors
+from catalog import price_chart, search, selectors
 from catalog.forms import VariantChoiceForm
 from catalog.models import Product
 from catalog.reviews import selectors as review_selectors
@@ -185,6 +185,7 @@ class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
             compute=lambda: selectors.product_price_table(product=product),
         )
         ctx["price_table"] = table
+        ctx["price_chart"] = price_chart.price_chart(table=table)
         ctx["selected"] = self._selected_variant(table)
         ctx["variant_data"] = _variant_json(table)
         ctx["max_quantity"] = settings.OSCAR_MAX_BASKET_QUANTITY_THRESHOLD
@@ -348,3 +349,29 @@ class CatalogueView(SharedPageCacheMixin, ListView):
 class HomeView(CatalogueView):
     template_name = "pages/home.html"
     paginate_by = 6
+
+
+class SearchView(TemplateView):
+    """Medicines matching the shopper's words, as catalogue cards."""
+
+    template_name = "catalog/search.html"
+    per_page = 20
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        text = self.request.GET.get("q", "").strip()
+        try:
+            page = max(int(self.request.GET.get("page", 1)), 1)
+        except ValueError:
+            page = 1
+        results = search.products_search(
+            text=text, limit=self.per_page, offset=(page - 1) * self.per_page
+        )
+        ctx.update(
+            query=text,
+            results=results,
+            cards=results.cards,
+            page=page,
+            has_next=results.count > page * self.per_page,
+        )
+        return ctx

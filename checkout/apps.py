@@ -17,6 +17,7 @@ class CheckoutConfig(apps.CheckoutConfig):
         self.stripe_webhook_view = webhooks.StripeWebhookView
         self.pay_again_view = repay_views.PayAgainView
         self.pay_again_return_view = repay_views.PayAgainReturnView
+        self.thankyou_view = views.ThankYouView
 
     def get_urls(self):
         urls = super().get_urls()

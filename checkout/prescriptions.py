@@ -181,3 +181,38 @@ def basket_patient_captured(*, basket) -> bool:
 
 def basket_prescription_captured(*, basket) -> bool:
     return Prescription.objects.filter(basket=basket).exists()
+
+
+FILE_KIND_LABELS = {
+    "application/pdf": "a PDF",
+    "image/jpeg": "a JPEG photo or scan",
+    "image/png": "a PNG photo or scan",
+}
+
+
+@dataclass(frozen=True)
+class CheckoutReview:
+    """What the shopper confirms on the review page: who the medicine is for and
+    how the prescription reaches us. Never the uploaded file's name, which may
+    itself be health data."""
+
+    patient_name: str
+    prescription: str
+
+
+def basket_checkout_review(*, basket) -> CheckoutReview | None:
+    patient = PatientDetails.objects.filter(basket=basket).first()
+    prescription = Prescription.objects.filter(basket=basket).first()
+    if patient is None:
+        return None
+    if prescription is None:
+        described = ""
+    elif prescription.source == Prescription.Source.UPLOAD:
+        kind = FILE_KIND_LABELS.get(prescription.file_content_type, "a file")
+        described = f"Uploaded: {kind}"
+    else:
+        described = (
+            f"We will ask your prescriber, {prescription.prescriber_name} "
+            f"(NPI {prescription.prescriber_npi})"
+        )
+    return CheckoutReview(patient_name=patient.full_name, prescription=described)

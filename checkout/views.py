@@ -25,6 +25,7 @@ from checkout import fulfilment, orders, prescriptions, stripe_gateway
 from checkout.basket.models import Basket
 from checkout.forms import PatientDetailsForm, PaymentMethodForm, PrescriptionForm
 from checkout.models import CheckoutAttempt, PaymentMethod
+from pharmacy.customer import order_status
 
 logger = logging.getLogger(__name__)
 
@@ -201,6 +202,7 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         ctx["needs_prescription"] = prescriptions.basket_needs_prescription(
             basket=self.request.basket
         )
+        ctx["review"] = prescriptions.basket_checkout_review(basket=self.request.basket)
         return ctx
 
     def submit(
@@ -366,3 +368,16 @@ class StripeCancelView(generic.View):
             request, "Payment cancelled. Nothing was charged; your basket is unchanged."
         )
         return redirect("basket:summary")
+
+
+class ThankYouView(oscar_views.ThankYouView):
+    """Oscar's confirmation page; the guest's browser remembers the order, so
+    "Follow your order" opens its status without asking for the email."""
+
+    def get_object(self, queryset=None):
+        order = super().get_object(queryset)
+        if order is not None and not order.user_id:
+            order_status.guest_order_remember(
+                session=self.request.session, order_number=order.number
+            )
+        return order

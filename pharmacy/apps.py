@@ -7,7 +7,17 @@ class PharmacyConfig(AppConfig):
     verbose_name = "Pharmacy"
 
     def ready(self) -> None:
+        from django.apps import apps
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
+
+        from pharmacy.sites import site_domain_after_migrate
+
+        post_migrate.connect(
+            site_domain_after_migrate,
+            sender=apps.get_app_config("sites"),
+            dispatch_uid="site_domain_sync",
+        )
         from oscar.apps.analytics import receivers
 
         from pharmacy.middleware import staff_session_start

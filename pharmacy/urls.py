@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from catalog.views import HomeView
+from catalog.views import HomeView, SearchView
 from pharmacy import account_views, views
 
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
     ),
     path("", HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
+    # Ours in place of Oscar's search page (same URL, so Oscar's links still work).
+    path("search/", SearchView.as_view(), name="search"),
     # The back office is the Django admin; Oscar's dashboard is not offered.
     re_path(r"^dashboard/", RedirectView.as_view(url="/admin/", permanent=False)),
     path("", include(apps.get_app_config("oscar").urls[0])),

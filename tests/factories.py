@@ -124,6 +124,8 @@ def make_drug(
     withdrawn: tuple[str, ...] = (),
     sections: int = 0,
     stock: int = 100,
+    brand_names: str = "Brandex",
+    search_terms: str = "",
 ) -> Drug:
     """A drug with a pack for each {strength: {tablets: pack price}}.
 
@@ -134,7 +136,9 @@ def make_drug(
         "25": {30: "101.70", 90: "224.10"},
     }
     drug = DrugFactory(
-        product=ParentProductFactory(title=title, slug=title.lower().replace(" ", "-"))
+        product=ParentProductFactory(title=title, slug=title.lower().replace(" ", "-")),
+        brand_names=brand_names,
+        search_terms=search_terms,
     )
     for mg, packs in prices.items():
         Strength.objects.create(

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "checkout.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "pharmacy.customer.apps.CustomerConfig",
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -189,7 +189,9 @@ HAYSTACK_CONNECTIONS = {
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
-USE_I18N = True
+# The store speaks English only. Translations off: Oscar's en_US catalogue would
+# turn every "basket" in its messages into "cart".
+USE_I18N = False
 USE_TZ = True
 SITE_ID = 1
 # Every link in an email (and anything else read outside a request) starts with this.

@@ -43,3 +43,17 @@ document.querySelectorAll("form[data-once]").forEach(function (form) {
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
   });
 });
+
+// The prescription step: show only the fields of the option chosen. Without
+// this script both stay visible under their own headings.
+document.querySelectorAll("form[data-rx-choice]").forEach(function (form) {
+  var sections = form.querySelectorAll("[data-rx-option]");
+  function update() {
+    var chosen = form.querySelector('input[name="source"]:checked');
+    sections.forEach(function (section) {
+      section.hidden = !!chosen && section.getAttribute("data-rx-option") !== chosen.value;
+    });
+  }
+  form.addEventListener("change", update);
+  update();
+});

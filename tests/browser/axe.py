@@ -34,3 +34,18 @@ def assert_no_serious_violations(page: Page) -> None:
         f"axe found serious/critical violations on {page.url}:\n"
         + json.dumps(report, indent=2)
     )
+
+
+def violations(page: Page, *, impacts: tuple[str, ...]) -> list[dict]:
+    """axe's violations of these impacts, summarised for a failure message."""
+    results = Axe().run(page)
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in results.response["violations"]
+        if v.get("impact") in impacts
+    ]

@@ -16,6 +16,7 @@ from tests.browser.test_checkout_journey import (
     guest_to_patient_step,
     guest_to_preview,
     order_status_email_enter,
+    order_status_opens,
     patient_fill,
     place_order,
     png_file,
@@ -136,15 +137,27 @@ def test_thank_you(page: Page, live_server, ready, tmp_path):
     assert_no_serious_violations(page)
 
 
-def test_guest_order_status(page: Page, live_server, ready, tmp_path):
+def test_guest_order_status(page: Page, browser, live_server, ready, tmp_path):
     guest_to_preview(page, live_server, tmp_path)
     order_number = place_order(page)
-    page.get_by_role("link", name="Follow your order").click()
-    # First the form asking for the order's email...
-    expect(page).to_have_url(re.compile(r"/order-status-form/"))
-    expect(page.get_by_label("Email address")).to_be_visible()
-    assert_no_serious_violations(page)
-    # ...then the status page itself.
-    order_status_email_enter(page)
+    follow = page.get_by_role("link", name="Follow your order")
+    status_path = follow.get_attribute("href")
+    # The browser that ordered sees the status at once...
+    follow.click()
+    order_status_opens(page)
     expect(page.get_by_role("heading", level=1)).to_contain_text(order_number)
     assert_no_serious_violations(page)
+    # ...any other is asked for the email, naming the order.
+    elsewhere = browser.new_context()
+    try:
+        other = elsewhere.new_page()
+        other.goto(live_server.url + status_path)
+        expect(other).to_have_url(re.compile(r"/order-status-form/"))
+        expect(other.get_by_role("heading", level=1)).to_contain_text(order_number)
+        expect(other.get_by_label("Email address")).to_be_visible()
+        assert_no_serious_violations(other)
+        order_status_email_enter(other)
+        expect(other.get_by_role("heading", level=1)).to_contain_text(order_number)
+        assert_no_serious_violations(other)
+    finally:
+        elsewhere.close()

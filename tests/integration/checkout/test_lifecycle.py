@@ -520,7 +520,7 @@ def test_the_order_placed_email(pack, django_capture_on_commit_callbacks):
         assert "pharmacist" in body and "prescription" in body
         assert "Nothing is dispatched and nothing is charged" in body
         status = notifications.order_status_path(order=order)
-        assert f"http://example.com{status}" in body
+        assert f"{settings.PUBLIC_BASE_URL}{status}" in body
         assert "$82.35" in body
     assert "awaiting a pharmacist" in shown["subject"]
 
@@ -697,17 +697,17 @@ def test_every_email_renders_with_its_own_details(order):
     assert len(subjects) == 4
 
 
-def test_without_a_site_domain_the_email_links_the_status_path(
-    pack, django_capture_on_commit_callbacks
+def test_without_a_site_domain_the_email_still_links_the_public_base_url(
+    pack, django_capture_on_commit_callbacks, settings
 ):
+    settings.PUBLIC_BASE_URL = "https://shop.example.test"
     Site.objects.update(domain="")
     Site.objects.clear_cache()
 
     with django_capture_on_commit_callbacks(execute=True):
         order = place(pack)
 
-    status = notifications.order_status_path(order=order)
+    status = "https://shop.example.test" + notifications.order_status_path(order=order)
     shown = parts(mail.outbox[0])
     assert f"\n{status}\n" in shown["text"]
     assert f'href="{status}"' in shown["html"]
-    assert "http://" not in shown["text"]

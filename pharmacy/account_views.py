@@ -1,6 +1,7 @@
 """Oscar's registration pages, answering "check your inbox" for any email
 (pharmacy/accounts.py decides what the mail says)."""
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -60,6 +61,10 @@ class AccountActivateView(generic.View):
         if user is None:
             return render(request, "oscar/customer/activation_failed.html", status=400)
         login(request, user, backend="pharmacy.auth_backends.EmailBackend")
+        messages.success(
+            request,
+            f"Welcome, your account is ready. You are signed in as {user.email}.",
+        )
         next_url = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}

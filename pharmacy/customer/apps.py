@@ -3,17 +3,15 @@ import oscar.apps.customer.apps as apps
 
 class CustomerConfig(apps.CustomerConfig):
     """Oscar's customer app (its models and migrations unchanged) with our views
-    for signing out, the order status pages and registration's welcome."""
+    for signing out and the order status pages (the welcome after signing up is
+    pharmacy/account_views.py's, once the email address is confirmed)."""
 
     name = "oscar.apps.customer"
     label = "customer"
 
     def ready(self) -> None:
         super().ready()
-        from pharmacy.customer import (
-            receivers,  # noqa: F401  welcome message
-            views,
-        )
+        from pharmacy.customer import views
 
         self.logout_view = views.LogoutView
         self.anon_order_detail_view = views.AnonymousOrderDetailView

@@ -4,6 +4,7 @@ from PUBLIC_BASE_URL, and every link opens a page."""
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 from django.core import mail
 from django.urls import reverse
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 BASE = "http://shop.example.test:8123"
 PASSWORD = "a-long-test-password-4821"
+User = get_user_model()
 
 
 @pytest.fixture(autouse=True)
@@ -57,12 +59,17 @@ def store_emails(*, client, pack, staff, django_capture_on_commit_callbacks):
         lifecycle.order_reject(order=rejected, actor=staff, reason="Out of date")
         cancelled = place_order(product=pack)
         lifecycle.order_cancel(order=cancelled, actor=staff, reason="Asked to")
-    response = client.post(
+    client.post(
         reverse("customer:register"),
         {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
     )
-    assert response.status_code == 302
-    customer_order = place_order(product=pack, owner=response.wsgi_request.user)
+    # Registration signs nobody in: the account opens from the emailed link.
+    [link] = re.findall(r"https?://\S+/accounts/activate/\S+/", mail.outbox[-1].body)
+    assert link.startswith(BASE + "/")
+    activated = client.get(link.removeprefix(BASE), follow=True)
+    assert activated.status_code == 200
+    assert activated.wsgi_request.user.email == "new@example.com"
+    customer_order = place_order(product=pack, owner=activated.wsgi_request.user)
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.order_approve(order=customer_order, actor=staff)
     changed = client.post(
@@ -94,6 +101,8 @@ def test_every_email_links_absolutely_to_pages_that_open(
     assert len(sent) == 11, subjects
 
     for message in sent:
+        if "/accounts/activate/" in message.body:
+            continue  # single-use, and opened above to activate the account
         found = links(message)
         assert found, f"no link in {message.subject!r}"
         for url in found:
@@ -101,7 +110,7 @@ def test_every_email_links_absolutely_to_pages_that_open(
             path = url.removeprefix(BASE)
             if path.startswith("/accounts/orders/"):
                 # The customer's own orders open once they sign in.
-                client.login(username="new@example.com", password=PASSWORD)
+                client.force_login(User.objects.get(email="new@example.com"))
             response = client.get(path, follow=True)
             assert response.status_code == 200, (message.subject, url)
             client.logout()

@@ -20,7 +20,7 @@ def test_404_is_our_page(client):
 @pytest.mark.django_db
 def test_a_refused_staff_member_sees_our_403(client):
     client.force_login(UserFactory(is_staff=True))
-    response = client.get("/admin/checkout/prescription/")
+    response = client.get("/admin/checkout/queueorder/")
     assert response.status_code == 403
     html = response.content.decode()
     assert "You can't open this page" in html

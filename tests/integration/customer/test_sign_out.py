@@ -1,6 +1,9 @@
 """Signing out takes a POST: a link, a prefetch or another site's image tag
 cannot sign a customer out."""
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from django.urls import reverse
 
@@ -48,12 +51,17 @@ def test_header_offers_sign_in_when_signed_out(client):
     assert "Sign out" not in html
 
 
-def test_registration_welcomes_the_new_customer(client, db):
-    response = client.post(
+def test_registration_welcomes_the_new_customer_once_the_email_is_confirmed(
+    client, db, mailoutbox
+):
+    client.post(
         reverse("customer:register"),
         {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
-        follow=True,
     )
+    [link] = re.findall(r"https?://\S+/accounts/activate/\S+/", mailoutbox[-1].body)
+
+    response = client.get(urlsplit(link).path, follow=True)
+
     assert response.status_code == 200
     assert "Welcome, your account is ready" in response.content.decode()
 

@@ -17,7 +17,11 @@ from pharmacy import outbox, tasks
 from pharmacy.celery import app as celery_app
 from pharmacy.models import OutboundEmail
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
-from tests.checkout_helpers import guest_checkout_to_preview, place_order
+from tests.checkout_helpers import (
+    guest_checkout_to_preview,
+    pharmacist_checks_record,
+    place_order,
+)
 from tests.factories import UserFactory
 from tests.integration.checkout.conftest import add_url
 from tests.smtp_server import local_smtp, use_smtp
@@ -202,7 +206,9 @@ def test_placing_an_order_and_approving_it_do_not_wait_for_a_slow_mail_server(
 
         started = time.monotonic()
         with django_capture_on_commit_callbacks(execute=True):
-            lifecycle.order_approve(order=Order.objects.get(), actor=pharmacist)
+            order = Order.objects.get()
+            pharmacist_checks_record(order=order)
+            lifecycle.order_approve(order=order, actor=pharmacist)
         approving = time.monotonic() - started
 
         assert smtp.connections == 0

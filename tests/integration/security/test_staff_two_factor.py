@@ -6,6 +6,7 @@ import pytest
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pharmacy.staff import DEMO_ACCOUNTS
 from tests.factories import UserFactory
 from tests.two_factor import totp_code, totp_device_for
 
@@ -109,6 +110,6 @@ def test_demo_staff_are_enrolled_and_their_secret_printed_once(db):
     call_command("create_demo_staff", stdout=first)
     call_command("create_demo_staff", stdout=again)
 
-    assert first.getvalue().count("otpauth://totp/") == 3
+    assert first.getvalue().count("otpauth://totp/") == len(DEMO_ACCOUNTS)
     assert "otpauth://" not in again.getvalue()
-    assert TOTPDevice.objects.filter(confirmed=True).count() == 3
+    assert TOTPDevice.objects.filter(confirmed=True).count() == len(DEMO_ACCOUNTS)

@@ -13,6 +13,7 @@ from catalog.models import (
     ProductAttributeValue,
     Strength,
 )
+from catalog.partner import strategy as purchase
 from catalog.partner.models import StockRecord
 
 HistoricalStockRecord = StockRecord.history.model
@@ -157,24 +158,22 @@ class PackPriceAdmin(admin.ModelAdmin):
 
     def get_changelist_instance(self, request):
         cl = super().get_changelist_instance(request)
-        withdrawn = selectors.withdrawn_strengths()
+        # The strategy decides each row's availability, from the database.
+        decider = purchase.Default().read_from_database()
         for record in cl.result_list:
-            self._annotate(record, withdrawn)
+            self._annotate(record, decider)
         return cl
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
-            self._annotate(obj, selectors.withdrawn_strengths())
+            self._annotate(obj, purchase.Default().read_from_database())
         return obj
 
     @staticmethod
-    def _annotate(record, withdrawn):
-        facts = selectors.variant_facts(product=record.product)
-        record.facts = facts
-        record.strength_on_sale = (
-            facts is None or (record.product.parent_id, facts[0]) not in withdrawn
-        )
+    def _annotate(record, decider):
+        record.facts = selectors.variant_facts(product=record.product)
+        record.status = decider.status(record.product, record)
 
     @admin.display(description="Drug", ordering="product__parent__title")
     def drug(self, obj):
@@ -198,13 +197,7 @@ class PackPriceAdmin(admin.ModelAdmin):
 
     @admin.display(description="Availability")
     def availability(self, obj):
-        if not obj.product.is_public or not obj.product.parent.is_public:
-            return "Hidden"
-        if not obj.strength_on_sale:
-            return "Strength switched off"
-        if obj.net_stock_level <= 0:
-            return "Out of stock"
-        return "On sale"
+        return obj.status.label
 
     @admin.display(description="Price history")
     def price_history(self, obj):

@@ -16,6 +16,7 @@ from catalog.models import (
     ProductAttributeValue,
     Strength,
 )
+from catalog.partner import strategy as purchase
 from catalog.partner.models import StockRecord
 
 STRENGTH_ATTR = "strength_mg"
@@ -43,12 +44,16 @@ class Variant:
     saving: Decimal
     saving_percent: Decimal
     base_tablets: int
-    in_stock: bool
-    strength_available: bool
+    status: "purchase.PackStatus"
 
     @property
     def is_available(self) -> bool:
-        return self.in_stock and self.strength_available
+        return self.status.can_buy
+
+    @property
+    def strength_available(self) -> bool:
+        """Listed on the page (bought, or shown as out of stock)."""
+        return self.status.shown
 
     @property
     def has_saving(self) -> bool:
@@ -128,6 +133,7 @@ def _pack_rows(**filters) -> list[dict]:
         .values(
             "pk",
             "parent_id",
+            "parent__is_public",
             "title",
             "strength",
             "tablets",
@@ -171,8 +177,9 @@ def _build_table(*, rows: Sequence[dict], withdrawn: set[Decimal]) -> PriceTable
         if row["strength"] is None or row["tablets"] is None or row["price"] is None:
             continue
         mg = canonical_mg(Decimal(str(row["strength"])))
-        # SQLite hands subquery decimals back unquantised; prices are whole cents.
-        price = pricing.to_cents(Decimal(row["price"]))
+        # The strategy says what a pack costs (SQLite hands back subquery
+        # decimals unquantised; a price is whole cents).
+        price = purchase.pack_price(price=row["price"])
         raw.append(((mg, int(row["tablets"])), row, price))
     raw.sort(key=lambda r: r[0])
 
@@ -201,8 +208,16 @@ def _build_table(*, rows: Sequence[dict], withdrawn: set[Decimal]) -> PriceTable
                 saving=saving,
                 saving_percent=percent,
                 base_tablets=base_tablets,
-                in_stock=(row["num_in_stock"] or 0) - (row["num_allocated"] or 0) > 0,
-                strength_available=mg not in withdrawn,
+                status=purchase.pack_status(
+                    pack_public=True,  # _pack_rows reads public packs only
+                    drug_public=row["parent__is_public"] is not False,
+                    strength_on_sale=mg not in withdrawn,
+                    price=price,
+                    net_stock=purchase.net_stock(
+                        num_in_stock=row["num_in_stock"],
+                        num_allocated=row["num_allocated"],
+                    ),
+                ),
             )
         )
     strengths = sorted({v.strength_mg for v in variants if v.strength_available})

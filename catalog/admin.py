@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.html import format_html, format_html_join
@@ -64,10 +65,31 @@ class StrengthAdmin(SimpleHistoryAdmin):
         return ("drug", "mg") if obj else ()
 
 
+class PriceInput(forms.TextInput):
+    """The price box; after a change of more than 5 times it also offers the
+    checkbox that confirms it."""
+
+    ask_confirmation = False
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if not self.ask_confirmation:
+            return html
+        return html + format_html(
+            '<label class="price-confirm"><input type="checkbox" name="{}" '
+            'value="yes"> Yes, this price is right</label>',
+            name + CONFIRM_SUFFIX,
+        )
+
+
+CONFIRM_SUFFIX = "-confirm"
+
+
 class PackPriceForm(forms.ModelForm):
     class Meta:
         model = PackPrice
         fields = ("price",)
+        widgets = {"price": PriceInput(attrs={"size": 10})}
 
     def clean_price(self):
         price = self.cleaned_data.get("price")
@@ -75,6 +97,19 @@ class PackPriceForm(forms.ModelForm):
             raise forms.ValidationError("Every pack needs a price.")
         if price <= 0:
             raise forms.ValidationError("The price must be more than zero.")
+        limit = settings.PACK_PRICE_MAX
+        if pricing.price_above_limit(price=price, limit=limit):
+            raise forms.ValidationError(
+                f"The price can be at most {limit:,.2f}; check for a typo."
+            )
+        old = self.initial.get("price") if self.instance.pk else None
+        confirmed = self.data.get(self.add_prefix("price") + CONFIRM_SUFFIX) == "yes"
+        if pricing.price_change_needs_confirming(old=old, new=price) and not confirmed:
+            self.fields["price"].widget.ask_confirmation = True
+            raise forms.ValidationError(
+                f"That is more than 5 times the old price or below a fifth of it "
+                f"({old} to {price}). Tick the box to confirm it."
+            )
         return price
 
 

@@ -7,9 +7,8 @@ from oscar.apps.catalogue.admin import *  # noqa: F403  Oscar's own catalogue ad
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import pricing, selectors
+from catalog.drug_admin import DrugAdmin  # noqa: F401  registers the Drugs page
 from catalog.models import (
-    Drug,
-    MonographSection,
     PackPrice,
     ProductAttributeValue,
     Strength,
@@ -18,32 +17,6 @@ from catalog.partner import strategy as purchase
 from catalog.partner.models import StockRecord
 
 HistoricalStockRecord = StockRecord.history.model
-
-
-class MonographSectionInline(admin.StackedInline):
-    model = MonographSection
-    extra = 0
-    fields = ("position", "title", "anchor", "body")
-    ordering = ("position",)
-
-
-class StrengthInline(admin.TabularInline):
-    model = Strength
-    extra = 0
-    fields = ("mg", "is_available")
-
-
-@admin.register(Drug)
-class DrugAdmin(admin.ModelAdmin):
-    list_display = (
-        "generic_name",
-        "product",
-        "dosage_form",
-        "route",
-        "prescription_required",
-    )
-    list_select_related = ("product",)
-    inlines = (StrengthInline, MonographSectionInline)
 
 
 @admin.register(Strength)

@@ -11,6 +11,7 @@ from django.db import transaction
 PRICE_EDITORS = "Price editors"
 PHARMACISTS = "Pharmacists"
 REVIEW_MODERATORS = "Review moderators"
+CATALOGUE_EDITORS = "Catalogue editors"
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     # Prices and availability, nothing else: no deleting, no users, no orders.
@@ -42,6 +43,21 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     REVIEW_MODERATORS: [
         ("reviews", "view_productreview"),
         ("reviews", "moderate_review"),
+    ],
+    # Adding drugs (with their packs, monograph and image) and publishing them;
+    # prices of existing packs stay with the price editors.
+    CATALOGUE_EDITORS: [
+        ("catalogue", "view_drug"),
+        ("catalogue", "add_drug"),
+        ("catalogue", "change_drug"),
+        ("catalogue", "view_strength"),
+        ("catalogue", "add_strength"),
+        ("catalogue", "change_strength"),
+        ("catalogue", "view_monographsection"),
+        ("catalogue", "add_monographsection"),
+        ("catalogue", "change_monographsection"),
+        ("catalogue", "delete_monographsection"),
+        ("catalogue", "view_packprice"),
     ],
 }
 

@@ -145,6 +145,32 @@ def _pack_rows(**filters) -> list[dict]:
     )
 
 
+def pack_for_choice(
+    *, parent: Product, strength_mg: Decimal, tablets: int
+) -> Product | None:
+    """The public pack of a drug with this strength and pack size, loaded with
+    what the basket reads of it (stock records, classes, its pack facts), or
+    None if the drug has no such pack. Two queries."""
+    child = (
+        Product.objects.filter(parent=parent, is_public=True)
+        .filter(
+            attribute_values__attribute__code=STRENGTH_ATTR,
+            attribute_values__value_float=float(strength_mg),
+        )
+        .filter(
+            attribute_values__attribute__code=TABLETS_ATTR,
+            attribute_values__value_integer=tablets,
+        )
+        .select_related("parent__product_class", "product_class")
+        .prefetch_related("stockrecords")
+        .order_by("pk")
+        .first()
+    )
+    if child is not None:
+        child.__dict__["_pack_facts"] = (canonical_mg(strength_mg), tablets)
+    return child
+
+
 def variant_facts(*, product: Product) -> tuple[Decimal, int] | None:
     """(strength in mg, tablets per pack) of a pack, or None if not a drug pack.
 
@@ -163,12 +189,39 @@ def variant_facts(*, product: Product) -> tuple[Decimal, int] | None:
                 product=product, attribute__code__in=[STRENGTH_ATTR, TABLETS_ATTR]
             ).values_list("attribute__code", "value_float", "value_integer")
         }
+    return pack_facts_remember(
+        product=product,
+        strength=values.get(STRENGTH_ATTR),
+        tablets=values.get(TABLETS_ATTR),
+    )
+
+
+def pack_facts_remember(
+    *, product: Product, strength: float | None, tablets: int | None
+) -> tuple[Decimal, int] | None:
+    """Keep a pack's facts, read with it in bulk, where variant_facts finds them."""
     facts = None
-    if values.get(STRENGTH_ATTR) is not None and values.get(TABLETS_ATTR) is not None:
-        strength = canonical_mg(Decimal(str(values[STRENGTH_ATTR])))
-        facts = (strength, int(values[TABLETS_ATTR]))
+    if strength is not None and tablets is not None:
+        facts = (canonical_mg(Decimal(str(strength))), int(tablets))
     product.__dict__["_pack_facts"] = facts
     return facts
+
+
+def pack_fact_subqueries(product_ref: str) -> dict[str, Subquery]:
+    """Annotations giving each row the strength and tablets of the pack its
+    ``product_ref`` points at, so they come with the row, not a prefetch."""
+
+    def value(code: str, column: str) -> Subquery:
+        return Subquery(
+            ProductAttributeValue.objects.filter(
+                product=OuterRef(product_ref), attribute__code=code
+            ).values(column)[:1]
+        )
+
+    return {
+        "pack_strength": value(STRENGTH_ATTR, "value_float"),
+        "pack_tablets": value(TABLETS_ATTR, "value_integer"),
+    }
 
 
 def _build_table(*, rows: Sequence[dict], withdrawn: set[Decimal]) -> PriceTable:

@@ -107,7 +107,11 @@ def order_place(
             return attempt.order
         if attempt.status != CheckoutAttempt.Status.PENDING:
             raise OrderNotPlaced("This checkout has ended. Please check out again.")
-        basket = Basket.objects.select_for_update().get(pk=attempt.basket_id)
+        basket = (
+            Basket.objects.select_for_update()
+            .get(pk=attempt.basket_id)
+            .vouchers_known_absent()
+        )
         basket.strategy = Selector().strategy(user=attempt.user).read_from_database()
         method, charge, total = basket_total(
             basket=basket, shipping_method_code=attempt.shipping_method_code

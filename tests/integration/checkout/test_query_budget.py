@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def production_like(private_root, tmp_path, settings):
     # Production keeps sessions in the cache, backed by the database.
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "pharmacy.sessions"
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

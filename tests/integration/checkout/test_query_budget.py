@@ -12,7 +12,9 @@ from django.urls import reverse
 from tests.checkout_helpers import ADDRESS, ADULT_DOB, png_upload
 from tests.factories import make_drug, many_packs
 
-ORDER_BUDGET = 150
+# On SQLite with fresh caches; the benchmark's PostgreSQL order costs fewer.
+ORDER_BUDGET = 112
+BASKET_ADD_BUDGET = 11
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +109,7 @@ def test_a_whole_guest_order_stays_within_the_query_budget(client):
     assert re.search(r"order \d+ is received", done.content.decode())
     total = product_page + basket_add + sum(steps.values()) + placing
     assert total <= ORDER_BUDGET, (product_page, basket_add, steps, placing)
+    assert basket_add <= BASKET_ADD_BUDGET
 
 
 def test_no_checkout_step_costs_more_queries_as_the_basket_grows(client):

@@ -105,6 +105,8 @@ def test_an_editor_adds_and_publishes_a_drug_that_shoppers_can_buy(
     assert "$18.00" in page.content.decode()
     assert "Side effects" in page.content.decode()
     assert "Tizanidine" in shopper.get(reverse("catalogue:index")).content.decode()
+    found = shopper.get(reverse("search:search"), {"q": "tizanidine"})
+    assert drug.product.get_absolute_url() in found.content.decode()
 
 
 def test_an_incomplete_drug_stays_a_draft_and_its_page_says_what_is_missing(
@@ -129,6 +131,8 @@ def test_an_incomplete_drug_stays_a_draft_and_its_page_says_what_is_missing(
     for item in ("a maximum daily dose", "a monograph section", "an image"):
         assert item in html
     assert "Tizanidine" not in shopper.get(reverse("catalogue:index")).content.decode()
+    found = shopper.get(reverse("search:search"), {"q": "tizanidine"})
+    assert drug.product.get_absolute_url() not in found.content.decode()
     assert shopper.get(drug.product.get_absolute_url()).status_code == 404
 
 

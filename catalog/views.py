@@ -23,6 +23,7 @@ from catalog import cache as catalog_cache
 from catalog import selectors
 from catalog.forms import VariantChoiceForm
 from catalog.models import Option, Product
+from catalog.partner import strategy as purchase
 from catalog.reviews import selectors as review_selectors
 from catalog.reviews.forms import ProductReviewForm
 
@@ -235,8 +236,8 @@ class VariantBasketAddView(BasketAddView):
             return HttpResponseRedirect(parent.get_absolute_url())
         strength = selectors.canonical_mg(choice.cleaned_data["strength"])
         pack = choice.cleaned_data["pack"]
-        # The pack as it is now, not the page's cache; the strategy says
-        # whether it is on sale (Oscar's form then checks stock and quantity).
+        # The pack as it is now; the strategy says whether it is on sale
+        # (Oscar's form then checks stock and quantity).
         self.product = selectors.pack_for_choice(
             parent=parent, strength_mg=strength, tablets=pack
         )
@@ -258,11 +259,11 @@ class VariantBasketAddView(BasketAddView):
 
     @staticmethod
     def _listed(request, product) -> bool:
+        # What enters a basket is checked against the catalogue as it is in
+        # the database, not as the cache last heard of it.
+        decider = purchase.Default(request).read_from_database()
         records = list(product.stockrecords.all())
-        status = request.basket.strategy.status(
-            product, records[0] if records else None
-        )
-        return status.shown
+        return decider.status(product, records[0] if records else None).shown
 
     def form_valid(self, form):
         """Oscar's, less the basket-total and offer messages while the shop has

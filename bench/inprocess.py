@@ -1,6 +1,9 @@
 """In-process numbers for the benchmark: queries per page with a cold cache,
 queries per guest order, and the median time of a guest order, measured with
-Django's test client against the benchmark database. Prints JSON."""
+Django's test client against the benchmark database. Prints JSON.
+
+``inprocess.py PRODUCT --catalogue OTHER_PRODUCT`` measures only the catalogue
+side (list pages, two product pages, search), for the many-drugs run."""
 
 import io
 import json
@@ -20,6 +23,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from PIL import Image  # noqa: E402
 
 PRODUCT = sys.argv[1] if len(sys.argv) > 1 else "/catalogue/baclofen_1/"
+SEARCHES = ("baclofen", "tizanidine", "alabalol", "pril", "muscle", "tor")
 ADDRESS = {
     "first_name": "Bench",
     "last_name": "Shopper",
@@ -68,7 +72,41 @@ def guest_order(client: Client) -> str:
     return match.group(1)
 
 
+def search_ms_median(client: Client, rounds: int = 5) -> float | None:
+    """Median time of /search/?q=... over a few words, or None if the shop
+    has no search page."""
+    if client.get("/search/?q=baclofen").status_code != 200:
+        return None
+    timings = []
+    for _ in range(rounds):
+        for word in SEARCHES:
+            start = time.perf_counter()
+            response = client.get("/search/", {"q": word})
+            timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, word
+    return round(statistics.median(timings), 1)
+
+
+def catalogue_figures(other_product: str) -> dict:
+    pages = {}
+    for name, path in (
+        ("catalogue", "/catalogue/"),
+        ("catalogue, page 20", "/catalogue/?page=20"),
+        ("product", PRODUCT),
+        ("product (a generated drug)", other_product),
+    ):
+        pages[name] = cold_queries(Client(), path)
+    return {
+        "queries_per_page_cold_cache": pages,
+        "search_ms_median": search_ms_median(Client()),
+    }
+
+
 def main() -> None:
+    if "--catalogue" in sys.argv:
+        other = sys.argv[sys.argv.index("--catalogue") + 1]
+        print(json.dumps(catalogue_figures(other)))
+        return
     pages = {}
     for name, path in (
         ("home", "/"),
@@ -103,6 +141,7 @@ def main() -> None:
                 "queries_per_guest_order": order_queries,
                 "guest_order_ms_median": round(statistics.median(timings), 1),
                 "guest_order_ms_all": [round(t, 1) for t in timings],
+                "search_ms_median": search_ms_median(Client()),
             }
         )
     )

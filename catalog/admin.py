@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.html import format_html, format_html_join
@@ -6,42 +7,16 @@ from oscar.apps.catalogue.admin import *  # noqa: F403  Oscar's own catalogue ad
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import pricing, selectors
+from catalog.drug_admin import DrugAdmin  # noqa: F401  registers the Drugs page
 from catalog.models import (
-    Drug,
-    MonographSection,
     PackPrice,
     ProductAttributeValue,
     Strength,
 )
+from catalog.partner import strategy as purchase
 from catalog.partner.models import StockRecord
 
 HistoricalStockRecord = StockRecord.history.model
-
-
-class MonographSectionInline(admin.StackedInline):
-    model = MonographSection
-    extra = 0
-    fields = ("position", "title", "anchor", "body")
-    ordering = ("position",)
-
-
-class StrengthInline(admin.TabularInline):
-    model = Strength
-    extra = 0
-    fields = ("mg", "is_available")
-
-
-@admin.register(Drug)
-class DrugAdmin(admin.ModelAdmin):
-    list_display = (
-        "generic_name",
-        "product",
-        "dosage_form",
-        "route",
-        "prescription_required",
-    )
-    list_select_related = ("product",)
-    inlines = (StrengthInline, MonographSectionInline)
 
 
 @admin.register(Strength)
@@ -63,10 +38,31 @@ class StrengthAdmin(SimpleHistoryAdmin):
         return ("drug", "mg") if obj else ()
 
 
+class PriceInput(forms.TextInput):
+    """The price box; after a change of more than 5 times it also offers the
+    checkbox that confirms it."""
+
+    ask_confirmation = False
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if not self.ask_confirmation:
+            return html
+        return html + format_html(
+            '<label class="price-confirm"><input type="checkbox" name="{}" '
+            'value="yes"> Yes, this price is right</label>',
+            name + CONFIRM_SUFFIX,
+        )
+
+
+CONFIRM_SUFFIX = "-confirm"
+
+
 class PackPriceForm(forms.ModelForm):
     class Meta:
         model = PackPrice
         fields = ("price",)
+        widgets = {"price": PriceInput(attrs={"size": 10})}
 
     def clean_price(self):
         price = self.cleaned_data.get("price")
@@ -74,6 +70,19 @@ class PackPriceForm(forms.ModelForm):
             raise forms.ValidationError("Every pack needs a price.")
         if price <= 0:
             raise forms.ValidationError("The price must be more than zero.")
+        limit = settings.PACK_PRICE_MAX
+        if pricing.price_above_limit(price=price, limit=limit):
+            raise forms.ValidationError(
+                f"The price can be at most {limit:,.2f}; check for a typo."
+            )
+        old = self.initial.get("price") if self.instance.pk else None
+        confirmed = self.data.get(self.add_prefix("price") + CONFIRM_SUFFIX) == "yes"
+        if pricing.price_change_needs_confirming(old=old, new=price) and not confirmed:
+            self.fields["price"].widget.ask_confirmation = True
+            raise forms.ValidationError(
+                f"That is more than 5 times the old price or below a fifth of it "
+                f"({old} to {price}). Tick the box to confirm it."
+            )
         return price
 
 
@@ -157,24 +166,22 @@ class PackPriceAdmin(admin.ModelAdmin):
 
     def get_changelist_instance(self, request):
         cl = super().get_changelist_instance(request)
-        withdrawn = selectors.withdrawn_strengths()
+        # The strategy decides each row's availability, from the database.
+        decider = purchase.Default().read_from_database()
         for record in cl.result_list:
-            self._annotate(record, withdrawn)
+            self._annotate(record, decider)
         return cl
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
-            self._annotate(obj, selectors.withdrawn_strengths())
+            self._annotate(obj, purchase.Default().read_from_database())
         return obj
 
     @staticmethod
-    def _annotate(record, withdrawn):
-        facts = selectors.variant_facts(product=record.product)
-        record.facts = facts
-        record.strength_on_sale = (
-            facts is None or (record.product.parent_id, facts[0]) not in withdrawn
-        )
+    def _annotate(record, decider):
+        record.facts = selectors.variant_facts(product=record.product)
+        record.status = decider.status(record.product, record)
 
     @admin.display(description="Drug", ordering="product__parent__title")
     def drug(self, obj):
@@ -198,13 +205,7 @@ class PackPriceAdmin(admin.ModelAdmin):
 
     @admin.display(description="Availability")
     def availability(self, obj):
-        if not obj.product.is_public or not obj.product.parent.is_public:
-            return "Hidden"
-        if not obj.strength_on_sale:
-            return "Strength switched off"
-        if obj.net_stock_level <= 0:
-            return "Out of stock"
-        return "On sale"
+        return obj.status.label
 
     @admin.display(description="Price history")
     def price_history(self, obj):

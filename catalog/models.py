@@ -34,6 +34,23 @@ class Route(models.TextChoices):
     TOPICAL = "topical", "Topical"
 
 
+class DrugStatus(models.TextChoices):
+    """A drug is drafted, then published once complete (catalog/drug_rules.py);
+    a published drug can go back to draft to take it off sale."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+    def can_become(self, new: "DrugStatus") -> bool:
+        return new in _DRUG_TRANSITIONS[self]
+
+
+_DRUG_TRANSITIONS = {
+    DrugStatus.DRAFT: {DrugStatus.DRAFT, DrugStatus.PUBLISHED},
+    DrugStatus.PUBLISHED: {DrugStatus.PUBLISHED, DrugStatus.DRAFT},
+}
+
+
 class Drug(models.Model):
     """A medicine as the pharmacy sells it, attached to Oscar's parent product."""
 
@@ -69,6 +86,10 @@ class Drug(models.Model):
     )
     # Kept up to date by catalog/search.py (PostgreSQL only; NULL on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
+    # Shoppers see a drug only once published; its product's is_public follows.
+    status = models.CharField(
+        max_length=16, choices=DrugStatus.choices, default=DrugStatus.PUBLISHED
+    )
 
     class Meta:
         ordering = ["generic_name"]

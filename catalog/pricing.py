@@ -80,3 +80,19 @@ def per_tablet_inversions(
         if large_tablets > small_tablets
         and large_price * small_tablets > small_price * large_tablets
     ]
+
+
+# A change by more than this factor either way is more likely a typo (a slipped
+# decimal point) than a decision, so staff confirm it.
+CONFIRM_CHANGE_FACTOR = Decimal(5)
+
+
+def price_above_limit(*, price: Decimal, limit: Decimal) -> bool:
+    return price > limit
+
+
+def price_change_needs_confirming(*, old: Decimal | None, new: Decimal) -> bool:
+    """Whether a new pack price is more than 5 times the old one, or below a fifth."""
+    if old is None or old <= 0:
+        return False
+    return new > old * CONFIRM_CHANGE_FACTOR or new * CONFIRM_CHANGE_FACTOR < old

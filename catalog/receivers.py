@@ -5,6 +5,7 @@ rows through the admin as well as through our services; the rule is only
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from oscar.apps.offer.models import ConditionalOffer
+from oscar.apps.voucher.models import Voucher
 
 from catalog import cache, search
 from catalog.models import Drug, MonographSection, Option, Product, Strength
@@ -58,6 +59,7 @@ def review_changed(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=Option)
 @receiver([post_save, post_delete], sender=ConditionalOffer)
+@receiver([post_save, post_delete], sender=Voucher)
 def rows_changed(sender, **kwargs):
     # Whether any exist at all decides whether baskets look them up.
     cache.rows_changed(model=sender)

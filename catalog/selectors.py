@@ -16,6 +16,7 @@ from catalog.models import (
     ProductAttributeValue,
     Strength,
 )
+from catalog.partner import strategy as purchase
 from catalog.partner.models import StockRecord
 
 STRENGTH_ATTR = "strength_mg"
@@ -43,12 +44,16 @@ class Variant:
     saving: Decimal
     saving_percent: Decimal
     base_tablets: int
-    in_stock: bool
-    strength_available: bool
+    status: "purchase.PackStatus"
 
     @property
     def is_available(self) -> bool:
-        return self.in_stock and self.strength_available
+        return self.status.can_buy
+
+    @property
+    def strength_available(self) -> bool:
+        """Listed on the page (bought, or shown as out of stock)."""
+        return self.status.shown
 
     @property
     def has_saving(self) -> bool:
@@ -128,6 +133,7 @@ def _pack_rows(**filters) -> list[dict]:
         .values(
             "pk",
             "parent_id",
+            "parent__is_public",
             "title",
             "strength",
             "tablets",
@@ -137,6 +143,32 @@ def _pack_rows(**filters) -> list[dict]:
             "num_allocated",
         )
     )
+
+
+def pack_for_choice(
+    *, parent: Product, strength_mg: Decimal, tablets: int
+) -> Product | None:
+    """The public pack of a drug with this strength and pack size, loaded with
+    what the basket reads of it (stock records, classes, its pack facts), or
+    None if the drug has no such pack. Two queries."""
+    child = (
+        Product.objects.filter(parent=parent, is_public=True)
+        .filter(
+            attribute_values__attribute__code=STRENGTH_ATTR,
+            attribute_values__value_float=float(strength_mg),
+        )
+        .filter(
+            attribute_values__attribute__code=TABLETS_ATTR,
+            attribute_values__value_integer=tablets,
+        )
+        .select_related("parent__product_class", "product_class")
+        .prefetch_related("stockrecords")
+        .order_by("pk")
+        .first()
+    )
+    if child is not None:
+        child.__dict__["_pack_facts"] = (canonical_mg(strength_mg), tablets)
+    return child
 
 
 def variant_facts(*, product: Product) -> tuple[Decimal, int] | None:
@@ -157,12 +189,39 @@ def variant_facts(*, product: Product) -> tuple[Decimal, int] | None:
                 product=product, attribute__code__in=[STRENGTH_ATTR, TABLETS_ATTR]
             ).values_list("attribute__code", "value_float", "value_integer")
         }
+    return pack_facts_remember(
+        product=product,
+        strength=values.get(STRENGTH_ATTR),
+        tablets=values.get(TABLETS_ATTR),
+    )
+
+
+def pack_facts_remember(
+    *, product: Product, strength: float | None, tablets: int | None
+) -> tuple[Decimal, int] | None:
+    """Keep a pack's facts, read with it in bulk, where variant_facts finds them."""
     facts = None
-    if values.get(STRENGTH_ATTR) is not None and values.get(TABLETS_ATTR) is not None:
-        strength = canonical_mg(Decimal(str(values[STRENGTH_ATTR])))
-        facts = (strength, int(values[TABLETS_ATTR]))
+    if strength is not None and tablets is not None:
+        facts = (canonical_mg(Decimal(str(strength))), int(tablets))
     product.__dict__["_pack_facts"] = facts
     return facts
+
+
+def pack_fact_subqueries(product_ref: str) -> dict[str, Subquery]:
+    """Annotations giving each row the strength and tablets of the pack its
+    ``product_ref`` points at, so they come with the row, not a prefetch."""
+
+    def value(code: str, column: str) -> Subquery:
+        return Subquery(
+            ProductAttributeValue.objects.filter(
+                product=OuterRef(product_ref), attribute__code=code
+            ).values(column)[:1]
+        )
+
+    return {
+        "pack_strength": value(STRENGTH_ATTR, "value_float"),
+        "pack_tablets": value(TABLETS_ATTR, "value_integer"),
+    }
 
 
 def _build_table(*, rows: Sequence[dict], withdrawn: set[Decimal]) -> PriceTable:
@@ -171,8 +230,9 @@ def _build_table(*, rows: Sequence[dict], withdrawn: set[Decimal]) -> PriceTable
         if row["strength"] is None or row["tablets"] is None or row["price"] is None:
             continue
         mg = canonical_mg(Decimal(str(row["strength"])))
-        # SQLite hands subquery decimals back unquantised; prices are whole cents.
-        price = pricing.to_cents(Decimal(row["price"]))
+        # The strategy says what a pack costs (SQLite hands back subquery
+        # decimals unquantised; a price is whole cents).
+        price = purchase.pack_price(price=row["price"])
         raw.append(((mg, int(row["tablets"])), row, price))
     raw.sort(key=lambda r: r[0])
 
@@ -201,8 +261,16 @@ def _build_table(*, rows: Sequence[dict], withdrawn: set[Decimal]) -> PriceTable
                 saving=saving,
                 saving_percent=percent,
                 base_tablets=base_tablets,
-                in_stock=(row["num_in_stock"] or 0) - (row["num_allocated"] or 0) > 0,
-                strength_available=mg not in withdrawn,
+                status=purchase.pack_status(
+                    pack_public=True,  # _pack_rows reads public packs only
+                    drug_public=row["parent__is_public"] is not False,
+                    strength_on_sale=mg not in withdrawn,
+                    price=price,
+                    net_stock=purchase.net_stock(
+                        num_in_stock=row["num_in_stock"],
+                        num_allocated=row["num_allocated"],
+                    ),
+                ),
             )
         )
     strengths = sorted({v.strength_mg for v in variants if v.strength_available})

@@ -17,12 +17,14 @@ from django.utils.http import urlencode
 from django.views.generic import ListView, TemplateView
 from oscar.apps.basket.views import BasketAddView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
+from oscar.apps.offer.models import ConditionalOffer
 from oscar.templatetags.currency_filters import currency
 
 from catalog import cache as catalog_cache
 from catalog import price_chart, search, selectors
 from catalog.forms import VariantChoiceForm
-from catalog.models import Product
+from catalog.models import Option, Product
+from catalog.partner import strategy as purchase
 from catalog.reviews import selectors as review_selectors
 from catalog.reviews.forms import ProductReviewForm
 
@@ -284,12 +286,12 @@ class VariantBasketAddView(BasketAddView):
             return HttpResponseRedirect(parent.get_absolute_url())
         strength = selectors.canonical_mg(choice.cleaned_data["strength"])
         pack = choice.cleaned_data["pack"]
-        # Read from the database, not the page's cache: what enters a basket
-        # is checked against the catalogue as it is now.
-        variant = selectors.product_price_table(product=parent).get(
-            strength_mg=strength, tablets=pack
+        # The pack as it is now; the strategy says whether it is on sale
+        # (Oscar's form then checks stock and quantity).
+        self.product = selectors.pack_for_choice(
+            parent=parent, strength_mg=strength, tablets=pack
         )
-        if variant is None or not variant.strength_available:
+        if self.product is None or not self._listed(request, self.product):
             messages.error(
                 request,
                 "Sorry, that strength and pack size is not available. "
@@ -299,14 +301,39 @@ class VariantBasketAddView(BasketAddView):
         if "preview" in request.POST:
             query = urlencode({"strength": f"{strength:f}", "pack": pack})
             return HttpResponseRedirect(f"{parent.get_absolute_url()}?{query}#buy")
-        # What Oscar's form and basket read of the pack, loaded with it.
-        self.product = get_object_or_404(
-            Product.objects.select_related(
-                "parent__product_class", "product_class"
-            ).prefetch_related("stockrecords"),
-            pk=variant.product_id,
-        )
+        if not catalog_cache.rows_exist(model=Option):
+            # No options in the shop: Oscar's form would still ask, twice.
+            self.product.has_product_class_options = False
+            self.product.has_product_options = False
         return super(BasketAddView, self).post(request, *args, **kwargs)
+
+    @staticmethod
+    def _listed(request, product) -> bool:
+        # What enters a basket is checked against the catalogue as it is in
+        # the database, not as the cache last heard of it.
+        decider = purchase.Default(request).read_from_database()
+        records = list(product.stockrecords.all())
+        return decider.status(product, records[0] if records else None).shown
+
+    def form_valid(self, form):
+        """Oscar's, less the basket-total and offer messages while the shop has
+        no offers: the shopper lands on the basket page, which shows the total."""
+        if catalog_cache.rows_exist(model=ConditionalOffer):
+            return super().form_valid(form)
+        options = form.cleaned_options() if form.product.has_options else []
+        self.line, self.line_created = self.request.basket.add_product(
+            form.product, form.cleaned_data["quantity"], options
+        )
+        messages.success(
+            self.request, self.get_success_message(form), extra_tags="safe noicon"
+        )
+        self.add_signal.send(
+            sender=self,
+            product=form.product,
+            user=self.request.user,
+            request=self.request,
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
     def form_invalid(self, form):
         for errors in form.errors.values():

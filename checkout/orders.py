@@ -60,22 +60,29 @@ def _lock_and_check_stock(*, basket: Basket) -> None:
     }
     for line in lines:
         record = records.get(line.stockrecord_id)
-        if record is None or record.net_stock_level < line.quantity:
-            raise OrderNotPlaced(
-                f"Sorry, {line.product.get_title()} has just sold out. "
-                "Your basket is unchanged; please choose another pack."
-            )
+        if record is None:
+            raise OrderNotPlaced(_sold_out(line))
         # The locked, current record is the one Oscar allocates from; its
         # product is the line's, already loaded with its class.
         record.product = line.product
         line.stockrecord = record
-        # Still on sale? A strength can be withdrawn while the shopper pays.
+        # The strategy decides, on the locked record: a strength can be
+        # withdrawn, or the last packs sold, while the shopper pays.
         info = basket.strategy.fetch_for_line(line)
         if not info.availability.is_purchase_permitted(line.quantity)[0]:
+            if basket.strategy.status(line.product, record).shown:
+                raise OrderNotPlaced(_sold_out(line))
             raise OrderNotPlaced(
                 f"Sorry, {line.product.get_title()} is no longer available. "
                 "Your basket is unchanged; please choose another pack."
             )
+
+
+def _sold_out(line) -> str:
+    return (
+        f"Sorry, {line.product.get_title()} has just sold out. "
+        "Your basket is unchanged; please choose another pack."
+    )
 
 
 def order_place(
@@ -98,7 +105,11 @@ def order_place(
             return attempt.order
         if attempt.status != CheckoutAttempt.Status.PENDING:
             raise OrderNotPlaced("This checkout has ended. Please check out again.")
-        basket = Basket.objects.select_for_update().get(pk=attempt.basket_id)
+        basket = (
+            Basket.objects.select_for_update()
+            .get(pk=attempt.basket_id)
+            .vouchers_known_absent()
+        )
         basket.strategy = Selector().strategy(user=attempt.user).read_from_database()
         method, charge, total = basket_total(
             basket=basket, shipping_method_code=attempt.shipping_method_code

@@ -14,6 +14,7 @@ PRICE_EDITORS = "Price editors"
 PHARMACISTS = "Pharmacists"
 REVIEW_MODERATORS = "Review moderators"
 SUPERINTENDENTS = "Superintendent"
+CATALOGUE_EDITORS = "Catalogue editors"
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     # Prices and availability, nothing else: no deleting, no users, no orders.
@@ -52,6 +53,21 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     # the health data itself still takes the pharmacist role.
     SUPERINTENDENTS: [
         ("checkout", "view_healthdataaccess"),
+    ],
+    # Adding drugs (with their packs, monograph and image) and publishing them;
+    # prices of existing packs stay with the price editors.
+    CATALOGUE_EDITORS: [
+        ("catalogue", "view_drug"),
+        ("catalogue", "add_drug"),
+        ("catalogue", "change_drug"),
+        ("catalogue", "view_strength"),
+        ("catalogue", "add_strength"),
+        ("catalogue", "change_strength"),
+        ("catalogue", "view_monographsection"),
+        ("catalogue", "add_monographsection"),
+        ("catalogue", "change_monographsection"),
+        ("catalogue", "delete_monographsection"),
+        ("catalogue", "view_packprice"),
     ],
 }
 

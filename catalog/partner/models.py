@@ -19,6 +19,16 @@ class StockRecord(AbstractStockRecord):
             record.remember_shown_facts()
         return record
 
+    def post_save_signal(self):
+        # Oscar sends this after allocating, consuming or releasing stock for
+        # an order. Those are sales, recorded by their orders; the price
+        # history keeps the edits staff make (and costs no insert per line).
+        self.skip_history_when_saving = True
+        try:
+            super().post_save_signal()
+        finally:
+            del self.skip_history_when_saving
+
     def shown_facts(self) -> tuple:
         return (
             self.product_id,

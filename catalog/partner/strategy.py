@@ -1,14 +1,89 @@
+"""The purchase strategy: the one place that decides what a pack costs and
+whether it can be bought.
+
+``pack_status`` is the rule; ``pack_price`` is the price. The product page and
+its price table (catalog/selectors.py), the basket, the checkout and the
+admin's price list all ask these, through ``Default`` or directly with the
+facts they loaded in bulk; none of them decides stock or availability itself.
+"""
+
+import enum
+from decimal import Decimal
+
 from oscar.apps.partner import strategy
-from oscar.apps.partner.availability import Unavailable
+from oscar.apps.partner.availability import StockRequired, Unavailable
+from oscar.apps.partner.prices import FixedPrice
+from oscar.apps.partner.prices import Unavailable as NoPrice
 
 from catalog import cache as catalog_cache
-from catalog import selectors
+from catalog import pricing, selectors
+
+ZERO_TAX = Decimal("0.00")
+
+
+class PackStatus(enum.StrEnum):
+    ON_SALE = "on_sale"
+    OUT_OF_STOCK = "out_of_stock"
+    STRENGTH_OFF = "strength_off"
+    NO_PRICE = "no_price"
+    HIDDEN = "hidden"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def can_buy(self) -> bool:
+        return self is PackStatus.ON_SALE
+
+    @property
+    def shown(self) -> bool:
+        """Whether the product page lists the pack (perhaps as out of stock)."""
+        return self in (PackStatus.ON_SALE, PackStatus.OUT_OF_STOCK)
+
+
+_LABELS = {
+    PackStatus.ON_SALE: "On sale",
+    PackStatus.OUT_OF_STOCK: "Out of stock",
+    PackStatus.STRENGTH_OFF: "Strength switched off",
+    PackStatus.NO_PRICE: "No price",
+    PackStatus.HIDDEN: "Hidden",
+}
+
+
+def pack_price(*, price: Decimal | None) -> Decimal | None:
+    """What a pack costs: its stock record's price, in whole cents."""
+    return None if price is None else pricing.to_cents(Decimal(price))
+
+
+def net_stock(*, num_in_stock: int | None, num_allocated: int | None) -> int:
+    """Packs that can still be sold: in stock less those held for orders."""
+    return (num_in_stock or 0) - (num_allocated or 0)
+
+
+def pack_status(
+    *,
+    pack_public: bool,
+    drug_public: bool,
+    strength_on_sale: bool,
+    price: Decimal | None,
+    net_stock: int | None,
+) -> PackStatus:
+    """Whether a pack can be bought, and if not, why. The only such rule."""
+    if not (pack_public and drug_public):
+        return PackStatus.HIDDEN
+    if not strength_on_sale:
+        return PackStatus.STRENGTH_OFF
+    if price is None:
+        return PackStatus.NO_PRICE
+    if (net_stock or 0) <= 0:
+        return PackStatus.OUT_OF_STOCK
+    return PackStatus.ON_SALE
 
 
 class Default(strategy.Default):
-    """Oscar's default (first stock record, stock required, no tax) plus the
-    pharmacy's rule: a pack is for sale only while it, its drug and its strength
-    are on sale in our market."""
+    """Oscar's default (first stock record, stock required, no tax) with the
+    pharmacy's rule, ``pack_status``, deciding what may be bought."""
 
     _withdrawn: set | None = None
 
@@ -23,18 +98,45 @@ class Default(strategy.Default):
         # again for every line on every checkout step.
         return self.fetch_for_product(line.product, stockrecord or line.stockrecord)
 
-    def availability_policy(self, product, stockrecord):
-        if not self._is_on_sale(product):
-            return Unavailable()
-        return super().availability_policy(product, stockrecord)
+    def status(self, product, stockrecord) -> PackStatus:
+        """This pack's status under ``pack_status``."""
+        parent = product.parent if product.is_child else product
+        return pack_status(
+            pack_public=product.is_public,
+            drug_public=parent.is_public,
+            strength_on_sale=self.strength_on_sale(product),
+            price=None if stockrecord is None else stockrecord.price,
+            net_stock=None
+            if stockrecord is None
+            else net_stock(
+                num_in_stock=stockrecord.num_in_stock,
+                num_allocated=stockrecord.num_allocated,
+            ),
+        )
 
-    def _is_on_sale(self, product) -> bool:
-        if not product.is_public:
-            return False
-        if not product.is_child:
-            return True
-        if not product.parent.is_public:
-            return False
+    def availability_policy(self, product, stockrecord):
+        status = self.status(product, stockrecord)
+        if status.shown:
+            # Oscar's stock rule caps the quantity at what is in stock and
+            # words the refusal when nothing is.
+            return StockRequired(
+                net_stock(
+                    num_in_stock=stockrecord.num_in_stock,
+                    num_allocated=stockrecord.num_allocated,
+                )
+            )
+        return Unavailable()
+
+    def pricing_policy(self, product, stockrecord):
+        price = None if stockrecord is None else pack_price(price=stockrecord.price)
+        if price is None:
+            return NoPrice()
+        return FixedPrice(
+            currency=stockrecord.price_currency, excl_tax=price, tax=ZERO_TAX
+        )
+
+    def withdrawn(self) -> set:
+        """(parent product id, mg) of every strength switched off in our market."""
         if self._withdrawn is None:
             # Once per request, and shared through the cache: a strength's
             # switch bumps the listing version, so a change is seen at once.
@@ -43,8 +145,13 @@ class Default(strategy.Default):
                 scopes=[catalog_cache.LISTING],
                 compute=selectors.withdrawn_strengths,
             )
+        return self._withdrawn
+
+    def strength_on_sale(self, product) -> bool:
+        if not product.is_child:
+            return True
         facts = selectors.variant_facts(product=product)
-        return facts is None or (product.parent_id, facts[0]) not in self._withdrawn
+        return facts is None or (product.parent_id, facts[0]) not in self.withdrawn()
 
 
 class Selector(strategy.Selector):

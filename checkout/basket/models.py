@@ -1,20 +1,22 @@
 from django.db.models import Prefetch
 from oscar.apps.basket.abstract_models import AbstractBasket
-from oscar.apps.catalogue.models import Option, ProductAttributeValue
+from oscar.apps.catalogue.models import Option
+from oscar.apps.voucher.models import Voucher
 from oscar.core.loading import get_model
 
 from catalog import cache as catalog_cache
+from catalog import selectors
 
 
 class Basket(AbstractBasket):
     def all_lines(self):
         # Everything the checkout reads from a line (stock record, pack facts,
-        # drug, product class) comes in with it, so a checkout step costs the
-        # same number of queries for one line or twenty.
+        # drug, product class) comes in with it, in one query (two with
+        # options), so a checkout step costs the same for one line or twenty.
         if self.id is None:
             return self.lines.model.objects.none()
         if self._lines is None:
-            self._lines = (
+            lines = (
                 self.lines.select_related(
                     "stockrecord",
                     "product__product_class",
@@ -22,6 +24,7 @@ class Basket(AbstractBasket):
                     "product__parent__product_class",
                     "product__parent__drug",
                 )
+                .annotate(**selectors.pack_fact_subqueries("product"))
                 .prefetch_related(
                     # No options in the shop means no line attributes: an
                     # empty prefetch that asks the database nothing.
@@ -31,16 +34,35 @@ class Basket(AbstractBasket):
                         "attributes",
                         queryset=get_model("basket", "LineAttribute").objects.none(),
                     ),
-                    Prefetch(
-                        "product__attribute_values",
-                        queryset=ProductAttributeValue.objects.select_related(
-                            "attribute"
-                        ),
-                    ),
                 )
                 .order_by(self._meta.pk.name)
             )
+            for line in lines:  # evaluated once; the queryset keeps the rows
+                selectors.pack_facts_remember(
+                    product=line.product,
+                    strength=line.pack_strength,
+                    tablets=line.pack_tablets,
+                )
+            self._lines = lines
         return self._lines
+
+    def add_product(self, product, quantity=1, options=None):
+        if self.id is None:
+            # A basket saved just now has no lines; Oscar would ask.
+            self.save()
+            self._lines = self.lines.none()
+        return super().add_product(product, quantity, options)
+
+    def vouchers_known_absent(self) -> "Basket":
+        """While the shop has no vouchers at all, this basket has none either:
+        say so, and Oscar's order placement skips its two voucher queries.
+        Adding a voucher clears this, as it clears any prefetched vouchers."""
+        if not catalog_cache.rows_exist(model=Voucher):
+            self._prefetched_objects_cache = {
+                **getattr(self, "_prefetched_objects_cache", {}),
+                "vouchers": Voucher.objects.none(),
+            }
+        return self
 
     @property
     def num_lines(self) -> int:

@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything variable comes from ``env``."""
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -286,6 +287,10 @@ SHIPPING_METHODS = {
         "price": env("SHIPPING_EXPRESS_PRICE", default="14.95"),
     },
 }
+
+# The highest price a pack may be given in the admin's price list (USD); a
+# guard against typos such as 1,000,000,000.
+PACK_PRICE_MAX = Decimal(env("PACK_PRICE_MAX", default="10000.00"))
 
 # Order lifecycle: every order waits for a pharmacist before it can ship.
 OSCAR_INITIAL_ORDER_STATUS = "Awaiting prescription review"

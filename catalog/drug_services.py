@@ -1,0 +1,186 @@
+"""Writes that add a drug from the admin: the Oscar parent and child products,
+stock records, strengths, monograph and image in one transaction, and the move
+from draft to published."""
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.files.base import File
+from django.db import transaction
+from django.utils.text import slugify
+
+from catalog.drug_rules import drug_missing_items
+from catalog.models import (
+    Drug,
+    DrugStatus,
+    MonographSection,
+    Product,
+    ProductClass,
+    ProductImage,
+    Strength,
+)
+from catalog.partner.models import Partner, StockRecord
+from catalog.selectors import STRENGTH_ATTR, TABLETS_ATTR, canonical_mg
+from catalog.services import (
+    pack_image_png,
+    product_class_ensure_pack_attributes,
+    variant_title,
+)
+
+PRODUCT_CLASS = ("prescription-tablets", "Prescription tablets")
+PARTNER = "Dispensary"
+CURRENCY = "USD"
+IMAGE_ACCENT = "#2f6f8f"
+
+
+@dataclass(frozen=True)
+class PackSpec:
+    mg: Decimal
+    tablets: int
+    price: Decimal
+    stock: int
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    title: str
+    body: str
+
+
+class DrugIncomplete(Exception):
+    def __init__(self, missing: list[str]):
+        super().__init__("; ".join(missing))
+        self.missing = missing
+
+
+def _unique(model, field: str, base: str) -> str:
+    value, n = base, 1
+    while model.objects.filter(**{field: value}).exists():
+        n += 1
+        value = f"{base}-{n}"
+    return value
+
+
+@transaction.atomic
+def drug_create(
+    *,
+    generic_name: str,
+    brand_names: str,
+    dosage_form: str,
+    route: str,
+    prescription_required: bool,
+    max_daily_dose_mg: Decimal | None,
+    description: str,
+    packs: list[PackSpec],
+    sections: list[SectionSpec],
+    image: File | None = None,
+    draw_image: bool = False,
+) -> Drug:
+    """A new drug, saved as a draft (hidden from shoppers) with its packs."""
+    pclass, _ = ProductClass.objects.get_or_create(
+        slug=PRODUCT_CLASS[0], defaults={"name": PRODUCT_CLASS[1], "track_stock": True}
+    )
+    product_class_ensure_pack_attributes(product_class=pclass)
+    title = generic_name.strip().capitalize()
+    slug = _unique(Product, "slug", slugify(title))
+    parent = Product.objects.create(
+        structure=Product.PARENT,
+        title=title,
+        slug=slug,
+        upc=_unique(Product, "upc", slug.upper()),
+        description=description,
+        product_class=pclass,
+        is_public=False,
+    )
+    drug = Drug.objects.create(
+        product=parent,
+        generic_name=generic_name.strip().lower(),
+        brand_names=brand_names,
+        dosage_form=dosage_form,
+        route=route,
+        prescription_required=prescription_required,
+        max_daily_dose_mg=max_daily_dose_mg,
+        status=DrugStatus.DRAFT,
+    )
+    drug_packs_add(drug=drug, packs=packs)
+    MonographSection.objects.bulk_create(
+        MonographSection(
+            drug=drug,
+            position=i,
+            anchor=_section_anchor(s.title, i),
+            title=s.title,
+            body=s.body,
+        )
+        for i, s in enumerate(sections, start=1)
+    )
+    if image is not None:
+        ProductImage.objects.create(
+            product=parent, original=image, caption=f"{title} pack", display_order=0
+        )
+    elif draw_image:
+        ProductImage.objects.create(
+            product=parent,
+            original=File(_png_file(title), name=f"{slug}-pack.png"),
+            caption=f"{title} tablets pack",
+            display_order=0,
+        )
+    return drug
+
+
+def _png_file(title: str) -> io.BytesIO:
+    return io.BytesIO(pack_image_png(title=title, accent=IMAGE_ACCENT))
+
+
+def _section_anchor(title: str, position: int) -> str:
+    return (slugify(title) or "section")[:50] + f"-{position}"
+
+
+@transaction.atomic
+def drug_packs_add(*, drug: Drug, packs: list[PackSpec]) -> None:
+    """Add packs (Oscar child products with their stock records) and any new
+    strengths they name. A pack the drug already has is left alone."""
+    parent = drug.product
+    partner, _ = Partner.objects.get_or_create(name=PARTNER)
+    for spec in packs:
+        mg = canonical_mg(spec.mg)
+        Strength.objects.get_or_create(drug=drug, mg=mg)
+        upc = f"{parent.upc}-{mg}MG-{spec.tablets}"
+        if Product.objects.filter(upc=upc).exists():
+            continue
+        child = Product(
+            structure=Product.CHILD,
+            parent=parent,
+            upc=upc,
+            title=variant_title(drug_title=parent.title, mg=mg, tablets=spec.tablets),
+        )
+        child.attr.initialize()
+        setattr(child.attr, STRENGTH_ATTR, float(mg))
+        setattr(child.attr, TABLETS_ATTR, spec.tablets)
+        child.save()
+        StockRecord.objects.create(
+            product=child,
+            partner=partner,
+            partner_sku=upc,
+            price=spec.price,
+            price_currency=CURRENCY,
+            num_in_stock=spec.stock,
+        )
+
+
+@transaction.atomic
+def drug_status_set(*, drug: Drug, status: DrugStatus) -> None:
+    """Publish or withdraw a drug. Publishing an incomplete drug raises
+    DrugIncomplete naming what is missing; shoppers see only published drugs."""
+    current = DrugStatus(drug.status)
+    if not current.can_become(status):
+        raise ValueError(f"A {current.label} drug cannot become {status.label}")
+    if status == DrugStatus.PUBLISHED:
+        missing = drug_missing_items(drug=drug)
+        if missing:
+            raise DrugIncomplete(missing)
+    drug.status = status
+    drug.save(update_fields=["status"])
+    product = drug.product
+    product.is_public = status == DrugStatus.PUBLISHED
+    product.save(update_fields=["is_public"])

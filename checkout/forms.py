@@ -9,6 +9,7 @@ from oscar.apps.checkout.forms import ShippingAddressForm as OscarShippingAddres
 
 from checkout import prescriptions
 from checkout.models import PaymentMethod, Prescription
+from compliance import licensing
 
 
 class ShippingAddressForm(OscarShippingAddressForm):
@@ -36,6 +37,13 @@ class ShippingAddressForm(OscarShippingAddressForm):
         ):
             if name in self.fields:
                 self.fields[name].widget.attrs["autocomplete"] = hint
+
+    def clean_state(self) -> str:
+        state = self.cleaned_data["state"]
+        refusal = licensing.state_delivery_refusal(state=state)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return state
 
 
 class PatientDetailsForm(forms.Form):

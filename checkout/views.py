@@ -25,12 +25,25 @@ from checkout import fulfilment, orders, prescriptions, stripe_gateway
 from checkout.basket.models import Basket
 from checkout.forms import PatientDetailsForm, PaymentMethodForm, PrescriptionForm
 from checkout.models import CheckoutAttempt, PaymentMethod
+from compliance import licensing
 
 logger = logging.getLogger(__name__)
 
 
 class PharmacyCheckoutMixin:
     """The pre-conditions our extra steps add to Oscar's."""
+
+    def check_delivery_state_is_licensed(self, request):
+        # The address form refuses it too; this catches an address-book
+        # address, or a licence withdrawn while the shopper is checking out.
+        address = self.get_shipping_address(request.basket)
+        if address is None:
+            return
+        refusal = licensing.state_delivery_refusal(state=address.state)
+        if refusal:
+            raise exceptions.FailedPreCondition(
+                url=reverse("checkout:shipping-address"), message=refusal
+            )
 
     def check_patient_details_are_captured(self, request):
         if not prescriptions.basket_patient_captured(basket=request.basket):
@@ -66,11 +79,15 @@ DETAILS_CAPTURED = [
     "check_basket_is_valid",
     "check_user_email_is_captured",
     "check_shipping_data_is_captured",
+    "check_delivery_state_is_licensed",
 ]
 
 
-class ShippingMethodView(oscar_views.ShippingMethodView):
+class ShippingMethodView(PharmacyCheckoutMixin, oscar_views.ShippingMethodView):
     success_url = reverse_lazy("checkout:patient")
+    pre_conditions = oscar_views.ShippingMethodView.pre_conditions + [
+        "check_delivery_state_is_licensed"
+    ]
 
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "simple_history",
     # Ours
     "pharmacy.apps.PharmacyConfig",
+    "compliance.apps.ComplianceConfig",
 ]
 
 MIDDLEWARE = [

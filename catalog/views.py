@@ -19,7 +19,7 @@ from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailVi
 from oscar.templatetags.currency_filters import currency
 
 from catalog import cache as catalog_cache
-from catalog import selectors
+from catalog import markets, selectors
 from catalog.forms import VariantChoiceForm
 from catalog.models import Product
 from catalog.reviews import selectors as review_selectors
@@ -52,7 +52,10 @@ def _basket_size(request) -> int:
 
 
 def _page_name(request) -> str:
-    variant = f"{request.get_full_path()}|basket={_basket_size(request)}"
+    variant = (
+        f"{request.get_full_path()}|basket={_basket_size(request)}"
+        f"|market={markets.current_market()}"
+    )
     return "page:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
 
 
@@ -131,7 +134,7 @@ class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
         ctx = super(OscarProductDetailView, self).get_context_data(**kwargs)
         product = self.object
         table = catalog_cache.cached(
-            name=f"price-table:{product.pk}",
+            name=f"price-table:{product.pk}:{markets.current_market()}",
             scopes=[catalog_cache.product_scope(product.pk)],
             compute=lambda: selectors.product_price_table(product=product),
         )
@@ -236,13 +239,13 @@ class VariantBasketAddView(BasketAddView):
         pack = choice.cleaned_data["pack"]
         # Read from the database, not the page's cache: what enters a basket
         # is checked against the catalogue as it is now.
-        variant = selectors.product_price_table(product=parent).get(
-            strength_mg=strength, tablets=pack
-        )
+        table = selectors.product_price_table(product=parent)
+        variant = table.get(strength_mg=strength, tablets=pack)
         if variant is None or not variant.strength_available:
             messages.error(
                 request,
-                "Sorry, that strength and pack size is not available. "
+                table.not_sold_reason(strength_mg=strength)
+                or "Sorry, that strength and pack size is not available. "
                 "Please choose another.",
             )
             return HttpResponseRedirect(parent.get_absolute_url())
@@ -286,7 +289,10 @@ class CatalogueView(SharedPageCacheMixin, ListView):
         products = list(ctx["products"])
         ids = ",".join(str(p.pk) for p in products)
         tables = catalog_cache.cached(
-            name=f"listing:{hashlib.sha256(ids.encode()).hexdigest()[:16]}",
+            name=(
+                f"listing:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
+                f":{markets.current_market()}"
+            ),
             scopes=[catalog_cache.LISTING],
             compute=lambda: selectors.price_tables_for(products=products),
         )

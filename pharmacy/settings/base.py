@@ -259,5 +259,9 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # tests point this at a fake
 
+# The country the store sells in: a strength is sold only where it is approved
+# (Strength.approved_markets; catalog/markets.py).
+PHARMACY_MARKET = env("PHARMACY_MARKET", default="US").upper()
+
 # Largest prescription upload accepted, in bytes.
 PRESCRIPTION_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

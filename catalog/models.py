@@ -112,6 +112,38 @@ class Strength(models.Model):
         return f"{self.drug} {self.mg.normalize():f} mg"
 
 
+class DrugCaution(models.Model):
+    """A word that, found in a patient's current medicines or medical conditions,
+    means the pharmacist must look twice: an interacting medicine or a condition
+    that needs caution. Kept as data so a new drug brings its own list."""
+
+    class Kind(models.TextChoices):
+        INTERACTION = "interaction", "Interacting medicine"
+        CONDITION = "condition", "Condition needing caution"
+
+    drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="cautions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    category = models.CharField(
+        max_length=80, help_text="What the pharmacist is shown, e.g. Opioids"
+    )
+    term = models.CharField(
+        max_length=80,
+        help_text="Matched as a whole word, ignoring case, e.g. oxycodone",
+    )
+    advice = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["drug", "kind", "category", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["drug", "kind", "term"], name="unique_drug_caution_term"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drug}: {self.category} ({self.term})"
+
+
 class MonographSection(models.Model):
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(default=0)

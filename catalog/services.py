@@ -10,8 +10,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
+from catalog.cautions import cautions_ensure
 from catalog.models import (
     Drug,
+    DrugCaution,
     MonographSection,
     Product,
     ProductAttribute,
@@ -100,6 +102,7 @@ def _load_drug(*, spec, pclass, partner, currency, base_dir, report) -> None:
             "max_daily_dose_mg": spec.get("max_daily_dose_mg"),
         },
     )
+    cautions_ensure(drug=drug, caution_model=DrugCaution)
     if not drug.sections.exists():
         sections = json.loads((base_dir / spec["monograph"]).read_text("utf-8"))
         MonographSection.objects.bulk_create(

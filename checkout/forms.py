@@ -64,17 +64,55 @@ class PatientDetailsForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    medical_conditions = forms.CharField(
+        label="Medical conditions (optional)",
+        required=False,
+        max_length=2000,
+        help_text="For example kidney problems, epilepsy, pregnancy.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     current_medicines = forms.CharField(
         label="Other medicines you take (optional)",
         required=False,
         max_length=2000,
+        help_text="Include medicines bought without a prescription, and alcohol.",
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    counselling = forms.ChoiceField(
+        label="Would you like to speak to our pharmacist about this medicine?",
+        choices=[("yes", "Yes, please call me"), ("no", "No, thank you")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose yes or no."},
+    )
+    counselling_phone = forms.CharField(
+        label="Phone number for the pharmacist's call (if yes)",
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    counselling_best_time = forms.CharField(
+        label="A good time to call (if yes)",
+        required=False,
+        max_length=120,
+        help_text="For example: weekdays after 5 pm.",
     )
 
     def clean_date_of_birth(self) -> datetime.date:
         dob = self.cleaned_data["date_of_birth"]
         prescriptions.patient_age_check(date_of_birth=dob)
         return dob
+
+    def clean(self):
+        data = super().clean()
+        if data.get("counselling") == "yes":
+            if not data.get("counselling_phone", "").strip():
+                self.add_error(
+                    "counselling_phone",
+                    "Please give a phone number so the pharmacist can call you.",
+                )
+        else:
+            data["counselling_phone"] = data["counselling_best_time"] = ""
+        return data
 
 
 class PrescriptionForm(forms.Form):

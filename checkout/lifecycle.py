@@ -12,12 +12,24 @@ from django.utils import timezone
 from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.apps.order.models import Order, ShippingEvent, ShippingEventType
 
-from checkout import notifications, payments, prescriptions
+from checkout import (
+    notifications,
+    payments,
+    pharmacist,
+    prescription_records,
+    prescriptions,
+)
 from checkout.models import OrderEvent, OrderStatus, Prescription
 from checkout.stripe_gateway import PaymentGatewayError
 
 REVIEW_PERMISSION = "checkout.review_prescription"
 DISPATCH_PERMISSION = "checkout.dispatch_order"
+# Orders a pharmacist may still decide on: approve, reject or cancel.
+UNDECIDED = (
+    OrderStatus.AWAITING_REVIEW,
+    OrderStatus.ON_HOLD,
+    OrderStatus.PRESCRIPTION_REQUESTED,
+)
 
 
 class OrderActionRefused(Exception):
@@ -62,16 +74,43 @@ def _prescription(order: Order) -> Prescription | None:
     return Prescription.objects.filter(order=order).first()
 
 
+def approval_refusals(*, order: Order) -> list[str]:
+    """Everything that stops a pharmacist approving the order now: the
+    prescription record's refusals, then each flag not yet acknowledged."""
+    record = prescription_records.record_for(order=order)
+    refusals = prescription_records.approval_refusals(order=order, record=record)
+    flags = pharmacist.order_flags(order=order, record=record)
+    refusals += [
+        f"Acknowledge the flag first: {flag.title}."
+        for flag in pharmacist.unacknowledged_flags(order=order, flags=flags)
+    ]
+    return refusals
+
+
 def order_approve(*, order: Order, actor) -> Order:
     """A pharmacist approves the order: the card is charged (or the invoice
-    issued) and the order may be dispatched."""
+    issued), the tablets are taken from what is left on the prescription, and
+    the order may be dispatched. Refused, with every reason, while
+    approval_refusals has any."""
     _check_permission(actor, REVIEW_PERMISSION)
     with transaction.atomic():
         order = _locked(order)
-        _require_status(order, OrderStatus.AWAITING_REVIEW)
+        _require_status(order, *UNDECIDED)
         prescription = _prescription(order)
         if prescriptions.order_needs_prescription(order=order) and prescription is None:
             raise OrderActionRefused("This order has no prescription to approve.")
+        refusals = approval_refusals(order=order)
+        if refusals:
+            raise OrderActionRefused(" ".join(refusals))
+        record = prescription_records.record_for(order=order)
+        if record is not None:
+            prescription_records.record_supply_take(
+                record=record,
+                tablets=sum(
+                    line.tablets
+                    for line in prescription_records.ordered_drugs(order=order)
+                ),
+            )
         try:
             note = payments.order_payment_take(order=order)
         except PaymentGatewayError as exc:
@@ -105,7 +144,7 @@ def order_reject(*, order: Order, actor, reason: str) -> Order:
         raise OrderActionRefused("Please give the customer a reason for the rejection.")
     with transaction.atomic():
         order = _locked(order)
-        _require_status(order, OrderStatus.AWAITING_REVIEW)
+        _require_status(order, *UNDECIDED)
         try:
             note = payments.order_payment_release(order=order)
         except PaymentGatewayError as exc:
@@ -142,12 +181,17 @@ def order_reject(*, order: Order, actor, reason: str) -> Order:
     return order
 
 
-def order_dispatch(*, order: Order, actor, tracking_reference: str) -> Order:
-    """Hand an approved order to the carrier, with its tracking reference."""
+def order_dispatch(
+    *, order: Order, actor, tracking_reference: str, carrier: str = ""
+) -> Order:
+    """Hand an approved order to the carrier, with its tracking reference.
+    Refused until the pharmacist has recorded counselling (given or declined)."""
     _check_permission(actor, DISPATCH_PERMISSION)
     tracking_reference = (tracking_reference or "").strip()
+    carrier = (carrier or "").strip()
     if not tracking_reference:
         raise OrderActionRefused("Please enter the carrier's tracking reference.")
+    tracking = f"{carrier} {tracking_reference}" if carrier else tracking_reference
     with transaction.atomic():
         order = _locked(order)
         _require_status(order, OrderStatus.APPROVED)
@@ -160,9 +204,13 @@ def order_dispatch(*, order: Order, actor, tracking_reference: str) -> Order:
                 raise OrderActionRefused(
                     "A pharmacist has not approved this order's prescription."
                 )
+            if not pharmacist.counselling_done(order=order):
+                raise OrderActionRefused(
+                    "Record the counselling (given or declined) before dispatch."
+                )
         event_type, _ = ShippingEventType.objects.get_or_create(name="Dispatched")
         event = ShippingEvent.objects.create(
-            order=order, event_type=event_type, notes=f"Tracking: {tracking_reference}"
+            order=order, event_type=event_type, notes=f"Tracking: {tracking}"
         )
         for line in order.lines.select_related("stockrecord"):
             event.line_quantities.create(line=line, quantity=line.quantity)
@@ -173,13 +221,14 @@ def order_dispatch(*, order: Order, actor, tracking_reference: str) -> Order:
             actor=actor,
             to_status=OrderStatus.DISPATCHED,
             action="dispatched",
-            note=f"Tracking: {tracking_reference}",
+            note=f"Tracking: {tracking}",
         )
         transaction.on_commit(
             lambda: notifications.order_email_send(
                 order=order,
                 code=notifications.ORDER_DISPATCHED,
                 tracking_reference=tracking_reference,
+                carrier=carrier,
             )
         )
     return order
@@ -194,7 +243,7 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
         raise OrderActionRefused("Please record why the order is cancelled.")
     with transaction.atomic():
         order = _locked(order)
-        _require_status(order, OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED)
+        _require_status(order, *UNDECIDED, OrderStatus.APPROVED)
         try:
             note = payments.order_payment_release(order=order)
         except PaymentGatewayError as exc:
@@ -213,6 +262,75 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
             lambda: notifications.order_email_send(
                 order=order, code=notifications.ORDER_CANCELLED, reason=reason
             )
+        )
+    return order
+
+
+def order_hold(*, order: Order, actor, reason: str) -> Order:
+    """Put an undecided order on hold while the pharmacist waits for the
+    prescriber; the customer is emailed the reason. The card hold stays."""
+    _check_permission(actor, REVIEW_PERMISSION)
+    reason = (reason or "").strip()
+    if not reason:
+        raise OrderActionRefused("Please tell the customer why the order is on hold.")
+    with transaction.atomic():
+        order = _locked(order)
+        _require_status(
+            order, OrderStatus.AWAITING_REVIEW, OrderStatus.PRESCRIPTION_REQUESTED
+        )
+        _move(
+            order,
+            actor=actor,
+            to_status=OrderStatus.ON_HOLD,
+            action="put on hold",
+            note=reason,
+        )
+        transaction.on_commit(
+            lambda: notifications.order_email_send(
+                order=order, code=notifications.ORDER_ON_HOLD, reason=reason
+            )
+        )
+    return order
+
+
+def order_prescription_request(*, order: Order, actor, note: str = "") -> Order:
+    """Record that the pharmacist asked the prescriber (whose details the
+    customer gave) for the prescription."""
+    _check_permission(actor, REVIEW_PERMISSION)
+    with transaction.atomic():
+        order = _locked(order)
+        _require_status(order, OrderStatus.AWAITING_REVIEW, OrderStatus.ON_HOLD)
+        prescription = _prescription(order)
+        if (
+            prescription is None
+            or prescription.source != Prescription.Source.PRESCRIBER
+        ):
+            raise OrderActionRefused(
+                "Only an order that gave the prescriber's details can wait for "
+                "the prescriber."
+            )
+        _move(
+            order,
+            actor=actor,
+            to_status=OrderStatus.PRESCRIPTION_REQUESTED,
+            action="prescription requested",
+            note=(note or "").strip(),
+        )
+    return order
+
+
+def order_resume(*, order: Order, actor, note: str = "") -> Order:
+    """Back to awaiting review: the prescriber answered, or the hold is over."""
+    _check_permission(actor, REVIEW_PERMISSION)
+    with transaction.atomic():
+        order = _locked(order)
+        _require_status(order, OrderStatus.ON_HOLD, OrderStatus.PRESCRIPTION_REQUESTED)
+        _move(
+            order,
+            actor=actor,
+            to_status=OrderStatus.AWAITING_REVIEW,
+            action="back to review",
+            note=(note or "").strip(),
         )
     return order
 

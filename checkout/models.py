@@ -9,6 +9,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.functional import LazyObject
 from oscar.apps.checkout.models import *  # noqa: F403
+from oscar.apps.order.models import Order
 
 
 class _NoUrlStorage(FileSystemStorage):
@@ -42,7 +43,14 @@ def _order_label(order) -> str:
 
 
 class OrderStatus(models.TextChoices):
+    """Every status an order can have; OSCAR_ORDER_STATUS_PIPELINE says which
+    may follow which, and checkout/lifecycle.py makes every move."""
+
     AWAITING_REVIEW = "Awaiting prescription review"
+    # The pharmacist is waiting for the prescriber; the customer is told why.
+    ON_HOLD = "On hold"
+    # The customer gave the prescriber's details; we asked them for the script.
+    PRESCRIPTION_REQUESTED = "Prescription requested from prescriber"
     APPROVED = "Approved"
     DISPATCHED = "Dispatched"
     REJECTED = "Rejected"
@@ -61,8 +69,22 @@ class PatientDetails(models.Model):
     full_name = models.CharField("full legal name", max_length=200)
     date_of_birth = models.DateField()
     allergies = models.TextField(blank=True, max_length=2000)
+    medical_conditions = models.TextField(blank=True, max_length=2000)
     current_medicines = models.TextField(blank=True, max_length=2000)
+    # "Would you like to speak to our pharmacist about this medicine?"
+    counselling_wanted = models.BooleanField(null=True)
+    counselling_phone = models.CharField(max_length=32, blank=True)
+    counselling_best_time = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last pharmacist who edited the profile (every edit is an OrderEvent).
+    profile_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    profile_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "patient details"
@@ -123,6 +145,108 @@ class Prescription(models.Model):
 
     def __str__(self) -> str:
         return f"Prescription for order {_order_label(self.order)}"
+
+
+class PrescriptionRecord(models.Model):
+    """The pharmacist's transcription of the prescription, in the fields the
+    rules need (checkout/prescription_records.py). It may be saved while
+    incomplete; approval is refused until it is complete and matches the order.
+
+    ``quantity_left`` is in tablets, across the first fill and every refill;
+    each approval takes the tablets it supplies from it.
+    """
+
+    prescription = models.OneToOneField(
+        Prescription, on_delete=models.CASCADE, related_name="record"
+    )
+    prescriber_name = models.CharField(max_length=200, blank=True)
+    prescriber_npi = models.CharField("prescriber NPI", max_length=10, blank=True)
+    date_written = models.DateField(null=True, blank=True)
+    drug = models.ForeignKey(
+        "catalogue.Drug", on_delete=models.PROTECT, null=True, blank=True
+    )
+    strength = models.ForeignKey(
+        "catalogue.Strength", on_delete=models.PROTECT, null=True, blank=True
+    )
+    quantity_prescribed = models.PositiveIntegerField(
+        "quantity prescribed (tablets)", null=True, blank=True
+    )
+    directions = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text='As written, e.g. "10 mg three times a day"',
+    )
+    dose_mg = models.DecimalField(
+        "dose (mg each time)", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    doses_per_day = models.PositiveSmallIntegerField(
+        "times a day", null=True, blank=True
+    )
+    refills_authorised = models.PositiveSmallIntegerField(null=True, blank=True)
+    quantity_left = models.PositiveIntegerField(
+        "quantity left (tablets)", null=True, blank=True
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Prescription record for order {_order_label(self.prescription.order)}"
+
+
+class FlagAcknowledgement(models.Model):
+    """A pharmacist has seen a clinical flag on an order and says why it may
+    proceed. One per flag per order; approval waits for all of them."""
+
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.CASCADE, related_name="flag_acknowledgements"
+    )
+    code = models.CharField(max_length=120)
+    title = models.CharField(max_length=255)
+    note = models.TextField(max_length=2000)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "code"], name="unique_flag_acknowledgement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.title}"
+
+
+class CounsellingRecord(models.Model):
+    """What the pharmacist did about counselling; dispatch waits for one."""
+
+    class Outcome(models.TextChoices):
+        GIVEN = "given", "Counselling given"
+        DECLINED = "declined", "Counselling offered and declined"
+
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.CASCADE, related_name="counselling_records"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.get_outcome_display()}"
 
 
 class PaymentMethod(models.TextChoices):
@@ -212,3 +336,12 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return self.event_id
+
+
+class QueueOrder(Order):
+    """Oscar's order as the pharmacist's queue lists it (admin only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "order to review"
+        verbose_name_plural = "pharmacist's queue"

@@ -177,7 +177,13 @@ def patient_details_save(*, basket, data: dict) -> None:
             "full_name": data["full_name"].strip(),
             "date_of_birth": data["date_of_birth"],
             "allergies": data.get("allergies", "").strip(),
+            "medical_conditions": data.get("medical_conditions", "").strip(),
             "current_medicines": data.get("current_medicines", "").strip(),
+            "counselling_wanted": {"yes": True, "no": False}.get(
+                data.get("counselling", "")
+            ),
+            "counselling_phone": data.get("counselling_phone", "").strip(),
+            "counselling_best_time": data.get("counselling_best_time", "").strip(),
         },
     )
 

@@ -106,7 +106,11 @@ class PatientDetailsView(
             "full_name": patient.full_name,
             "date_of_birth": patient.date_of_birth,
             "allergies": patient.allergies,
+            "medical_conditions": patient.medical_conditions,
             "current_medicines": patient.current_medicines,
+            "counselling": {True: "yes", False: "no"}.get(patient.counselling_wanted),
+            "counselling_phone": patient.counselling_phone,
+            "counselling_best_time": patient.counselling_best_time,
         }
 
     def form_valid(self, form):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from oscar.apps.address.models import Country
+from oscar.apps.order.models import Order
 from PIL import Image
 
 from catalog.partner.strategy import Selector
@@ -78,11 +79,71 @@ def checkout_attempt(
     )
 
 
-def place_order(*, product, quantity: int = 1, owner=None, **kwargs):
-    """An order awaiting prescription review, placed through orders.order_place."""
+def place_order(
+    *, product, quantity: int = 1, owner=None, checked: bool = True, **kwargs
+):
+    """An order awaiting prescription review, placed through orders.order_place.
+
+    ``checked``: also record what a pharmacist records before deciding (a
+    complete prescription record matching the order, counselling declined), so
+    approving and dispatching it succeed. Pass False to test those refusals.
+    """
     basket = basket_with(product=product, quantity=quantity, owner=owner)
     attempt = checkout_attempt(basket=basket, **kwargs)
-    return orders.order_place(attempt_id=attempt.pk)
+    order = orders.order_place(attempt_id=attempt.pk)
+    if checked and isinstance(order, Order):
+        pharmacist_checks_record(order=order)
+    return order
+
+
+def record_data(*, order, **overrides) -> dict:
+    """A complete prescription record for exactly what the order holds:
+    10 mg three times a day, one refill."""
+    from catalog.models import Strength
+    from checkout.prescription_records import ordered_drugs
+
+    lines = ordered_drugs(order=order)
+    first = lines[0]
+    tablets = sum(line.tablets for line in lines)
+    return {
+        "prescriber_name": "Dr Jane Smith",
+        "prescriber_npi": "1234567893",
+        "date_written": datetime.date.today() - datetime.timedelta(days=3),
+        "drug": Strength.objects.get(drug_id=first.drug_id, mg=first.strength_mg).drug,
+        "strength": Strength.objects.get(drug_id=first.drug_id, mg=first.strength_mg),
+        "quantity_prescribed": tablets,
+        "directions": "10 mg three times a day",
+        "dose_mg": Decimal("10"),
+        "doses_per_day": 3,
+        "refills_authorised": 1,
+        "quantity_left": None,
+        **overrides,
+    }
+
+
+def pharmacist_checks_record(*, order, actor=None, **overrides) -> None:
+    """What a pharmacist records before deciding, written as rows (no history
+    lines, so tests of an order's history see only what they do)."""
+    from checkout.models import CounsellingRecord, Prescription, PrescriptionRecord
+    from checkout.prescription_records import initial_quantity_left, ordered_drugs
+    from tests.factories import UserFactory
+
+    prescription = Prescription.objects.filter(order=order).first()
+    if prescription is None or not ordered_drugs(order=order):
+        return
+    actor = actor or UserFactory(username="pharmacist-on-file", is_staff=True)
+    data = record_data(order=order, **overrides)
+    if data["quantity_left"] is None:
+        data["quantity_left"] = initial_quantity_left(
+            quantity_prescribed=data["quantity_prescribed"],
+            refills_authorised=data["refills_authorised"],
+        )
+    PrescriptionRecord.objects.create(
+        prescription=prescription, entered_by=actor, updated_by=actor, **data
+    )
+    CounsellingRecord.objects.create(
+        order=order, outcome=CounsellingRecord.Outcome.DECLINED, recorded_by=actor
+    )
 
 
 def guest_checkout_to_preview(
@@ -107,7 +168,11 @@ def guest_checkout_to_preview(
     client.post(reverse("checkout:shipping-method"), {"method_code": "standard"})
     client.post(
         reverse("checkout:patient"),
-        {"full_name": "Alex Rivera", "date_of_birth": ADULT_DOB.isoformat()},
+        {
+            "full_name": "Alex Rivera",
+            "date_of_birth": ADULT_DOB.isoformat(),
+            "counselling": "no",
+        },
     )
     client.post(
         reverse("checkout:prescription"),

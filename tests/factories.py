@@ -175,6 +175,7 @@ def reference_data_ensure() -> None:
     for migration in (
         "checkout.migrations.0002_us_shipping_and_order_emails",
         "checkout.migrations.0003_order_cancelled_email",
+        "checkout.migrations.0005_order_on_hold_email",
         "compliance.migrations.0002_demo_licences_and_policy_texts",
     ):
         import_module(migration).forwards(apps, None)

@@ -244,8 +244,20 @@ SHIPPING_METHODS = {
 # Order lifecycle: every order waits for a pharmacist before it can ship.
 OSCAR_INITIAL_ORDER_STATUS = "Awaiting prescription review"
 OSCAR_INITIAL_LINE_STATUS = "Awaiting prescription review"
+# Mirrors checkout.models.OrderStatus; tests check the two agree.
+_DECIDING = ("Approved", "Rejected", "Cancelled")
 OSCAR_ORDER_STATUS_PIPELINE = {
-    "Awaiting prescription review": ("Approved", "Rejected", "Cancelled"),
+    "Awaiting prescription review": (
+        *_DECIDING,
+        "On hold",
+        "Prescription requested from prescriber",
+    ),
+    "On hold": (*_DECIDING, "Awaiting prescription review"),
+    "Prescription requested from prescriber": (
+        *_DECIDING,
+        "On hold",
+        "Awaiting prescription review",
+    ),
     "Approved": ("Dispatched", "Cancelled"),
     "Dispatched": (),
     "Rejected": (),

@@ -181,6 +181,11 @@ def patient_fill(page: Page, *, date_of_birth: datetime.date | None = None) -> N
     date_of_birth = date_of_birth or years_ago(45, days=30)
     page.get_by_label("Patient's full legal name").fill(PATIENT)
     page.get_by_label("Date of birth").fill(date_of_birth.isoformat())
+    choose(
+        page,
+        "Would you like to speak to our pharmacist about this medicine?",
+        "No, thank you",
+    )
     press_continue(page)
 
 

@@ -149,7 +149,11 @@ def checkout_to_preview(shopper: Shopper, server, *, email: str) -> requests.Res
         ("checkout:shipping-method", {"method_code": "standard"}, None),
         (
             "checkout:patient",
-            {"full_name": "Alex Rivera", "date_of_birth": ADULT_DOB.isoformat()},
+            {
+                "full_name": "Alex Rivera",
+                "date_of_birth": ADULT_DOB.isoformat(),
+                "counselling": "no",
+            },
             None,
         ),
         (

@@ -67,6 +67,7 @@ def patient_step(client, **overrides):
         "date_of_birth": ADULT_DOB.isoformat(),
         "allergies": "Penicillin",
         "current_medicines": "Sertraline 50 mg",
+        "counselling": "no",
         **overrides,
     }
     return client.post(reverse("checkout:patient"), data)
@@ -127,6 +128,46 @@ def test_an_under_18_patient_is_refused_on_the_patient_page_and_nothing_is_saved
     assert not PatientDetails.objects.exists()
     # And the later steps stay closed.
     assert redirects_to(client.get(reverse("checkout:preview")), "checkout:patient")
+
+
+def test_the_patient_step_asks_about_counselling_and_keeps_the_answer(client, drug):
+    to_patient_step(client, drug)
+
+    response = patient_step(
+        client,
+        medical_conditions="Mild kidney disease",
+        counselling="yes",
+        counselling_phone="+1 217 555 0199",
+        counselling_best_time="Weekdays after 5 pm",
+    )
+
+    assert redirects_to(response, "checkout:prescription")
+    patient = PatientDetails.objects.get()
+    assert patient.medical_conditions == "Mild kidney disease"
+    assert patient.counselling_wanted is True
+    assert patient.counselling_phone == "+1 217 555 0199"
+    assert patient.counselling_best_time == "Weekdays after 5 pm"
+
+
+def test_the_counselling_question_must_be_answered_and_yes_needs_a_phone(client, drug):
+    to_patient_step(client, drug)
+
+    unanswered = patient_step(client, counselling="")
+    no_phone = patient_step(client, counselling="yes")
+
+    assert "choose yes or no" in field_errors(unanswered, "counselling")
+    assert "phone number" in field_errors(no_phone, "counselling_phone")
+    assert not PatientDetails.objects.exists()
+
+
+def test_no_thanks_to_counselling_is_kept_without_a_phone(client, drug):
+    to_patient_step(client, drug)
+
+    patient_step(client, counselling="no", counselling_phone="+1 217 555 0199")
+
+    patient = PatientDetails.objects.get()
+    assert patient.counselling_wanted is False
+    assert patient.counselling_phone == ""
 
 
 def test_a_future_date_of_birth_is_refused(client, drug):

@@ -25,7 +25,12 @@ from checkout.models import (
     Prescription,
 )
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
-from tests.checkout_helpers import ADULT_DOB, basket_with, checkout_attempt
+from tests.checkout_helpers import (
+    ADULT_DOB,
+    basket_with,
+    checkout_attempt,
+    pharmacist_checks_record,
+)
 from tests.factories import UserFactory
 
 ALLERGY = "Penicillin anaphylaxis"
@@ -64,7 +69,10 @@ def new_attempt(pack, *, quantity=2, owner=None, **kwargs) -> CheckoutAttempt:
 
 
 def place(pack, **kwargs) -> Order:
-    return orders.order_place(attempt_id=new_attempt(pack, **kwargs).pk)
+    """Placed, with the pharmacist's prescription record and counselling done."""
+    order = orders.order_place(attempt_id=new_attempt(pack, **kwargs).pk)
+    pharmacist_checks_record(order=order)
+    return order
 
 
 @pytest.fixture

@@ -168,13 +168,12 @@ def test_file_of_an_unexpected_type_is_a_download_not_rendered(
 def test_pages_link_the_file_by_id_and_never_show_its_name(
     pharmacist_client, prescription
 ):
-    queue = pharmacist_client.get(reverse("admin:checkout_prescription_changelist"))
-    detail = pharmacist_client.get(
-        reverse("admin:checkout_prescription_change", args=[prescription.pk])
+    review = pharmacist_client.get(
+        reverse("admin:checkout_queueorder_review", args=[prescription.order.pk])
     )
 
     stored = PurePosixPath(prescription.file.name)
-    for response in (queue, detail):
+    for response in (review,):
         page = response.content.decode()
         assert response.status_code == 200
         assert file_url(prescription) in page

@@ -56,7 +56,11 @@ def checkout_steps(client) -> list[tuple[str, callable]]:
             "patient",
             lambda: client.post(
                 reverse("checkout:patient"),
-                {"full_name": "Alex Rivera", "date_of_birth": ADULT_DOB.isoformat()},
+                {
+                    "full_name": "Alex Rivera",
+                    "date_of_birth": ADULT_DOB.isoformat(),
+                    "counselling": "no",
+                },
             ),
         ),
         (

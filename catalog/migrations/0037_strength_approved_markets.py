@@ -19,7 +19,7 @@ def baclofen_markets(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0034_drug_max_daily_dose'),
+        ('catalogue', '0036_baclofen_cautions_seed'),
     ]
 
     operations = [

@@ -1,0 +1,11 @@
+"""The pharmacist's workstation in the Django admin, one module per concern:
+
+- access.py: who may see health data (the review permission), read-only bases;
+- queue.py: the queue of orders needing a pharmacist, oldest first;
+- review.py: one review page per order, with its forms;
+- actions.py: approve, hold, reject, cancel, dispatch, each confirmed first;
+- records.py: the prescription file, patients, the audit trail, Oscar's orders;
+- summaries.py, forms.py: what the pages show and ask.
+"""
+
+from checkout.admin import queue, records  # noqa: F401  (registers the admins)

@@ -50,3 +50,20 @@ def order_email_send(*, order, code: str, **context) -> None:
         dispatcher.dispatch_order_messages(order, messages, code)
     except Exception:
         logger.exception("Order %s: could not send the %s email", order.number, code)
+
+
+REFILL_REMINDER = "REFILL_REMINDER"
+TRANSFER_COMPLETED = "TRANSFER_COMPLETED"
+TRANSFER_DECLINED = "TRANSFER_DECLINED"
+
+
+def customer_email_send(*, user, code: str, **context) -> None:
+    """Send a customer an email that is not about one order (refill reminders,
+    transfer decisions). Never raises; a failure is logged."""
+    dispatcher = OrderDispatcher(logger=logger)
+    ctx = {"user": user, "pharmacy": settings.PHARMACY, **context}
+    try:
+        messages = dispatcher.dispatcher.get_messages(code, ctx)
+        dispatcher.dispatcher.dispatch_user_messages(user, messages)
+    except Exception:
+        logger.exception("Could not send the %s email to user %s", code, user.pk)

@@ -26,6 +26,9 @@ from checkout.basket.models import Basket
 from checkout.forms import PatientDetailsForm, PaymentMethodForm, PrescriptionForm
 from checkout.models import CheckoutAttempt, PaymentMethod
 from compliance import licensing
+from refills import reminders as refill_reminders
+from refills import rules as refill_rules
+from refills import services as refills
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +104,9 @@ class PatientDetailsView(
     def get_initial(self):
         patient = getattr(self.request.basket, "patient", None)
         if patient is None or not self.request.basket.id:
+            refill = refills.basket_refill(basket=self.request.basket)
+            if refill is not None:
+                return refills.refill_patient_initial(record=refill)
             return {}
         return {
             "full_name": patient.full_name,
@@ -117,7 +123,10 @@ class PatientDetailsView(
         prescriptions.patient_details_save(
             basket=self.request.basket, data=form.cleaned_data
         )
-        if prescriptions.basket_needs_prescription(basket=self.request.basket):
+        basket = self.request.basket
+        if prescriptions.basket_needs_prescription(
+            basket=basket
+        ) and not refills.basket_refill(basket=basket):
             return redirect("checkout:prescription")
         return redirect("checkout:payment-method")
 
@@ -129,6 +138,12 @@ class PrescriptionView(
     template_name = "checkout/prescription.html"
     form_class = PrescriptionForm
     pre_conditions = DETAILS_CAPTURED + ["check_patient_details_are_captured"]
+
+    def dispatch(self, request, *args, **kwargs):
+        # A refill is filled from the prescription on file: nothing to upload.
+        if refills.basket_refill(basket=request.basket) is not None:
+            return redirect("checkout:payment-method")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         prescriptions.prescription_save(
@@ -148,14 +163,25 @@ class PaymentMethodView(PharmacyCheckoutMixin, oscar_views.PaymentMethodView):
     skip_conditions = []
 
     def get(self, request, *args, **kwargs):
-        return self._render(PaymentMethodForm(card_enabled=stripe_gateway.is_enabled()))
+        return self._render(self._form())
 
     def post(self, request, *args, **kwargs):
-        form = PaymentMethodForm(request.POST, card_enabled=stripe_gateway.is_enabled())
+        form = self._form(request.POST)
         if not form.is_valid():
             return self._render(form)
         self.checkout_session.pay_by(form.cleaned_data["method"])
+        if form.cleaned_data.get("refill_reminder"):
+            for drug in prescriptions.basket_drugs(basket=request.basket):
+                refill_reminders.subscribe(user=request.user, drug=drug)
         return redirect("checkout:preview")
+
+    def _form(self, data=None):
+        return PaymentMethodForm(
+            data,
+            card_enabled=stripe_gateway.is_enabled(),
+            offer_reminder=self.request.user.is_authenticated
+            and prescriptions.basket_needs_prescription(basket=self.request.basket),
+        )
 
     def _render(self, form):
         return self.render_to_response(self.get_context_data(form=form))
@@ -210,6 +236,8 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         ctx["needs_prescription"] = prescriptions.basket_needs_prescription(
             basket=self.request.basket
         )
+        refill = refills.basket_refill(basket=self.request.basket)
+        ctx["refill_rx"] = refill_rules.rx_number(record=refill) if refill else None
         return ctx
 
     # One transaction from the basket lock to the placed order.

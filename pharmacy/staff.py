@@ -29,6 +29,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("checkout", "view_prescription"),
         ("checkout", "view_patientdetails"),
         ("checkout", "view_orderevent"),
+        ("refills", "view_transferrequest"),
+        ("refills", "change_transferrequest"),
         ("order", "view_order"),
         # Side-effect reports arrive as reviews; the pharmacist follows them up.
         ("reviews", "view_productreview"),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     path("legal/", include("compliance.urls")),
+    path("prescriptions/", include("refills.urls")),
     # The back office is the Django admin; Oscar's dashboard is not offered.
     re_path(r"^dashboard/", RedirectView.as_view(url="/admin/", permanent=False)),
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -177,6 +177,7 @@ def reference_data_ensure() -> None:
         "checkout.migrations.0003_order_cancelled_email",
         "checkout.migrations.0005_order_on_hold_email",
         "compliance.migrations.0002_demo_licences_and_policy_texts",
+        "refills.migrations.0002_refill_and_transfer_emails",
     ):
         import_module(migration).forwards(apps, None)
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RefillsConfig(AppConfig):
+    name = "refills"
+    verbose_name = "Refills and transfers"
+    default_auto_field = "django.db.models.AutoField"

@@ -33,10 +33,7 @@ class TransferRequestForm(forms.Form):
     )
 
 
-class TransferDecisionForm(forms.ModelForm):
-    """The pharmacist's decision on a transfer, with the record to write when
-    completing it."""
-
+class _TransferDecisionBase(forms.ModelForm):
     decision = forms.ChoiceField(
         choices=[
             ("", "—"),
@@ -55,17 +52,21 @@ class TransferDecisionForm(forms.ModelForm):
         model = TransferRequest
         fields = ()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        record_form = forms.models.modelform_factory(
-            PrescriptionRecord, fields=RECORD_FIELDS
-        )()
-        for name in RECORD_FIELDS:
-            field = record_form.fields[name]
-            field.required = False
-            self.fields[name] = field
-        self.fields["quantity_left"].help_text = (
-            "Leave empty: quantity prescribed x refills authorised (each refill "
-            "transferred is one fill here)."
-        )
-        self.fields["refills_authorised"].label = "Refills remaining at that pharmacy"
+
+def _record_fields() -> dict:
+    fields = forms.fields_for_model(PrescriptionRecord, fields=RECORD_FIELDS)
+    for field in fields.values():
+        field.required = False  # transfers.transfer_complete says what is missing
+    fields["refills_authorised"].label = "Refills remaining at that pharmacy"
+    fields["quantity_left"].help_text = (
+        "Leave empty: quantity prescribed x refills remaining (each refill "
+        "transferred is one fill here)."
+    )
+    return fields
+
+
+# The pharmacist's decision on a transfer, with the record to write when
+# completing it (declared fields, so the admin's fieldsets may name them).
+TransferDecisionForm = type(
+    "TransferDecisionForm", (_TransferDecisionBase,), _record_fields()
+)

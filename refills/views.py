@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views import generic
 from oscar.apps.customer.forms import EmailUserCreationForm
+from oscar.apps.customer.mixins import AnonymousOrderMixin
 from oscar.apps.order.models import Order
 
 from refills import reminders, rules, services, transfers
@@ -123,7 +124,7 @@ class TransferRequestView(LoginRequiredMixin, generic.FormView):
         return redirect("refills:list")
 
 
-class GuestAccountView(generic.FormView):
+class GuestAccountView(AnonymousOrderMixin, generic.FormView):
     """Refills need an account: a guest creates one from their order, which
     then belongs to it (the order's email link proves who they are)."""
 
@@ -131,11 +132,15 @@ class GuestAccountView(generic.FormView):
     form_class = EmailUserCreationForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.order = get_object_or_404(
-            Order, number=kwargs["order_number"], user__isnull=True
-        )
-        if not self.order.check_verification_hash(kwargs["hash"]):
-            raise Http404("No such order")
+        # The same proof Oscar's guest order page asks for: the link's hash and
+        # the order's email, entered once in this browser.
+        self.order = self.get_object()
+        if self.order is None:
+            return redirect(
+                "customer:anon-order-form",
+                order_number=kwargs["order_number"],
+                hash=kwargs["hash"],
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):

@@ -13,11 +13,13 @@ POLICIES = {
         """This notice describes how medical information about you may be used and disclosed, and how you can get access to this information. Please read it carefully.
 
 Our duties
+
 - We are required by law to keep your protected health information private.
 - We must give you this notice of our legal duties and privacy practices, and follow the notice currently in effect.
 - We will tell you if a breach compromises the privacy or security of your information.
 
 How we use and share your health information
+
 - Treatment: our pharmacists use your prescription, your medicines and your allergies to check that a medicine is safe for you, and may contact your prescriber about it.
 - Payment: we use the information needed to take payment for your order or to bill a payer you choose.
 - Health care operations: we use information to run the pharmacy, for example to check the quality of our work and to train staff.
@@ -26,6 +28,7 @@ How we use and share your health information
 We never sell your health information and never use it for marketing without your written permission.
 
 Your rights
+
 - You may ask to see or get a copy of your prescription records.
 - You may ask us to correct information you believe is wrong.
 - You may ask us to limit what we use or share, and to contact you in a particular way.
@@ -33,6 +36,7 @@ Your rights
 - You may get a paper copy of this notice at any time.
 
 Questions and complaints
+
 Contact our privacy officer at the pharmacy's address and phone number shown at the foot of every page. You may also complain to the US Department of Health and Human Services Office for Civil Rights. We will not retaliate against you for filing a complaint.""",
     ),
     "privacy-policy": (
@@ -40,15 +44,18 @@ Contact our privacy officer at the pharmacy's address and phone number shown at 
         """This policy explains what this website collects and why. Health information is also covered by our Notice of Privacy Practices.
 
 What we collect
+
 - Your name, email address, delivery address and phone number, to deliver your order and tell you about it.
 - The patient's details and prescription, only for our pharmacists to check that a medicine is safe and lawful to supply.
 - Payment details, which go straight to our card processor; we never see or keep your full card number.
 - A small number of cookies that keep your basket and your sign-in working. We use no advertising cookies.
 
 How long we keep it
+
 Prescription records are kept for as long as pharmacy law requires. Other account information is kept while you have an account with us, and deleted or anonymised after you close it unless the law requires us to keep it.
 
 Emails
+
 We send emails about your orders. Refill reminders are sent only if you ask for them, and every reminder has a link to stop them without signing in.""",
     ),
     "terms-of-sale": (
@@ -56,15 +63,18 @@ We send emails about your orders. Refill reminders are sent only if you ask for 
         """These terms apply to every order placed on this website.
 
 Prescription medicines
+
 - We supply prescription-only medicines only against a valid prescription for the patient named in the order.
 - A pharmacist checks every prescription order before anything is dispatched or charged, and may refuse or cancel an order if supplying it would not be safe or lawful.
 - We deliver only to addresses in the states where the pharmacy is licensed (see Licences).
 
 Prices and payment
+
 - Prices are in US dollars and include no sales tax, as prescription medicines are exempt. Delivery is charged as shown at checkout.
 - A card is authorised when you order and charged only after our pharmacist approves the order; an invoice is issued after approval.
 
 Delivery
+
 Delivery times start when the pharmacist approves the order. We will tell you if an order is delayed.""",
     ),
     "returns": (

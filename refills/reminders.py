@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from checkout import notifications
-from checkout.models import PrescriptionRecord
 from pharmacy.links import absolute_url
 from refills import rules
 from refills.models import ReminderSubscription, SentReminder
@@ -55,14 +54,6 @@ def unsubscribe_by_token(*, token: str) -> ReminderSubscription | None:
         subscription.is_active = False
         subscription.save(update_fields=["is_active", "updated_at"])
     return subscription
-
-
-def _owner(record: PrescriptionRecord):
-    prescription = record.prescription
-    if prescription.order_id:
-        return prescription.order.user
-    transfer = getattr(prescription, "transfer", None)
-    return transfer.user if transfer else None
 
 
 def due_reminders(*, now: datetime.datetime) -> list[tuple]:

@@ -16,12 +16,17 @@ def basket_refill(*, basket) -> PrescriptionRecord | None:
     """The prescription on file this basket refills, if it is a refill."""
     if not basket.id:
         return None
-    prescription = (
-        Prescription.objects.filter(basket=basket, source=Prescription.Source.REFILL)
-        .select_related("refill_of")
-        .first()
-    )
-    return prescription.refill_of if prescription else None
+    # Asked several times per checkout step; the answer is kept on the basket.
+    if "_refill_of" not in basket.__dict__:
+        prescription = (
+            Prescription.objects.filter(
+                basket=basket, source=Prescription.Source.REFILL
+            )
+            .select_related("refill_of")
+            .first()
+        )
+        basket.__dict__["_refill_of"] = prescription.refill_of if prescription else None
+    return basket.__dict__["_refill_of"]
 
 
 @transaction.atomic
@@ -46,6 +51,7 @@ def refill_to_basket(*, record: PrescriptionRecord, basket) -> Product:
     Prescription.objects.create(
         basket=basket, source=Prescription.Source.REFILL, refill_of=record
     )
+    basket.__dict__["_refill_of"] = record
     return pack
 
 

@@ -357,3 +357,81 @@ class QueueOrder(Order):
         proxy = True
         verbose_name = "order to review"
         verbose_name_plural = "pharmacist's queue"
+
+
+class AccessSubject(models.TextChoices):
+    """What health data a page or file showed."""
+
+    ORDER_REVIEW = "order_review", "Order review page"
+    PATIENT_PROFILE = "patient_profile", "Patient profile"
+    PRESCRIPTION_FILE = "prescription_file", "Prescription file"
+    PRESCRIPTION_PAGE = "prescription_page", "Prescription page image"
+    PRESCRIPTION_RECORD = "prescription_record", "Prescription record"
+
+
+class AccessAction(models.TextChoices):
+    VIEWED = "viewed", "Viewed"
+    CHANGED = "changed", "Changed"
+    DENIED = "denied", "Denied"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are written once: no bulk update, no bulk delete."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Health data access records cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Health data access records cannot be deleted.")
+
+
+class HealthDataAccess(models.Model):
+    """Who looked at (or changed, or was refused) whose health data, and when.
+
+    Append-only: written by checkout.access_log.record_access, never edited or
+    deleted through the ORM or the admin. It names the order, never the patient,
+    so the record itself holds no health data.
+    """
+
+    # PROTECT: a staff account that has seen health data is deactivated, not
+    # deleted, so the trail keeps pointing at it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    # The number is copied so the record outlives the order row.
+    order = models.ForeignKey(
+        "order.Order",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    order_number = models.CharField(max_length=128, blank=True, db_index=True)
+    subject = models.CharField(max_length=32, choices=AccessSubject.choices)
+    action = models.CharField(max_length=16, choices=AccessAction.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "health data access record"
+        verbose_name_plural = "health data access records"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.username} {self.get_action_display().lower()} "
+            f"{self.get_subject_display().lower()} "
+            f"(order {self.order_number or '-'})"
+        )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Health data access records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Health data access records cannot be deleted.")

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from catalog import selectors
-from checkout import prescriptions
+from checkout import clinical, prescriptions
 from checkout.models import OrderEvent, Prescription, PrescriptionRecord
 
 # What a complete record has: field name -> what the pharmacist is told is missing.
@@ -156,6 +156,12 @@ def record_save(*, prescription: Prescription, actor, data: dict) -> Prescriptio
         ]
         for name in changed:
             setattr(record, name, data[name])
+        if record.dose_mg is None or record.doses_per_day is None:
+            # "10 mg three times a day" gives both; the pharmacist may override.
+            parsed = clinical.parse_directions(directions=record.directions)
+            if parsed is not None:
+                record.dose_mg = record.dose_mg or parsed[0]
+                record.doses_per_day = record.doses_per_day or parsed[1]
         if record.quantity_left is None:
             record.quantity_left = initial_quantity_left(
                 quantity_prescribed=record.quantity_prescribed,

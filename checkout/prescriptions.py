@@ -5,29 +5,21 @@ order lifecycle (checkout/lifecycle.py) records the decisions.
 """
 
 import datetime
-import warnings
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 from stdnum import luhn
 
 from catalog import selectors
+from checkout import uploads
 from checkout.models import PatientDetails, Prescription
 
 ADULT_AGE = 18
-# A file is identified by what it holds, never by its name or declared type.
-IMAGE_TYPES = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
-PDF_TYPE = ("application/pdf", ".pdf")
-
-
-@dataclass(frozen=True)
-class UploadKind:
-    content_type: str
-    extension: str
+# What an accepted upload is, and the only bytes of it that may be stored.
+UploadKind = uploads.CheckedUpload
 
 
 def age_on(*, date_of_birth: datetime.date, today: datetime.date) -> int:
@@ -67,40 +59,10 @@ def npi_check(*, npi: str) -> str:
 
 
 def prescription_upload_check(*, upload) -> UploadKind:
-    """Accept a JPEG, PNG or PDF of at most the configured size, judged by content."""
-    if upload.size > settings.PRESCRIPTION_MAX_UPLOAD_BYTES:
-        limit_mb = settings.PRESCRIPTION_MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise ValidationError(f"The file is too large. The limit is {limit_mb} MB.")
-    if upload.size == 0:
-        raise ValidationError("The file is empty.")
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        return UploadKind(*PDF_TYPE)
-    try:
-        with warnings.catch_warnings():
-            # A header claiming a huge image is refused, never decoded.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                kind = image.format
-                image.verify()
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
-        raise ValidationError(
-            "Please upload a photo or scan as JPEG or PNG, or a PDF."
-        ) from exc
-    finally:
-        upload.seek(0)
-    if kind not in IMAGE_TYPES:
-        raise ValidationError("Please upload a photo or scan as JPEG or PNG, or a PDF.")
-    return UploadKind(*IMAGE_TYPES[kind])
+    """Accept a JPEG, PNG or PDF of at most the configured size, judged by
+    content. The rules, and the bytes that may be stored, are decided in
+    checkout/uploads.py."""
+    return uploads.upload_check(upload=upload)
 
 
 def basket_needs_prescription(*, basket) -> bool:
@@ -209,10 +171,14 @@ def prescription_save(*, basket, data: dict, upload_kind: UploadKind | None) -> 
         old.delete()
     prescription = Prescription(basket=basket, source=data["source"])
     if data["source"] == Prescription.Source.UPLOAD:
-        upload = data["file"]
         prescription.file_content_type = upload_kind.content_type
-        # Saved under a random name with the extension of what it really is.
-        prescription.file.save(f"upload{upload_kind.extension}", upload, save=False)
+        # Saved under a random name with the extension of what it really is;
+        # the bytes are the checked ones (a re-encoded image), never the upload.
+        prescription.file.save(
+            f"upload{upload_kind.extension}",
+            ContentFile(upload_kind.content),
+            save=False,
+        )
     else:
         prescription.prescriber_name = data["prescriber_name"].strip()
         prescription.prescriber_phone = data["prescriber_phone"].strip()

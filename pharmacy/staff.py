@@ -11,6 +11,7 @@ from django.db import transaction
 PRICE_EDITORS = "Price editors"
 PHARMACISTS = "Pharmacists"
 REVIEW_MODERATORS = "Review moderators"
+SUPERINTENDENTS = "Superintendent"
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     # Prices and availability, nothing else: no deleting, no users, no orders.
@@ -45,6 +46,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("reviews", "view_productreview"),
         ("reviews", "moderate_review"),
     ],
+    # Answers for who saw whose health data: the access log, read-only. Seeing
+    # the health data itself still takes the pharmacist role.
+    SUPERINTENDENTS: [
+        ("checkout", "view_healthdataaccess"),
+    ],
 }
 
 
@@ -74,6 +80,7 @@ DEMO_ACCOUNTS = (
     ("price-editor", PRICE_EDITORS),
     ("pharmacist", PHARMACISTS),
     ("review-moderator", REVIEW_MODERATORS),
+    ("superintendent", SUPERINTENDENTS),
 )
 
 

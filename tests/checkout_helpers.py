@@ -34,6 +34,12 @@ def png_upload(name: str = "rx.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
 
 
+def pdf_upload(pages: int = 1, name: str = "rx.pdf") -> SimpleUploadedFile:
+    from tests.pdfs import pdf_bytes
+
+    return SimpleUploadedFile(name, pdf_bytes(pages), content_type="application/pdf")
+
+
 def basket_with(*, product, quantity: int = 1, owner=None) -> Basket:
     basket = Basket.objects.create(owner=owner)
     basket.strategy = Selector().strategy()
@@ -48,16 +54,18 @@ def checkout_attempt(
     method: str = PaymentMethod.INVOICE,
     email: str = "guest@example.com",
     with_prescription: bool = True,
+    prescription_file: SimpleUploadedFile | None = None,
     amount: Decimal | None = None,
 ) -> CheckoutAttempt:
-    """What pressing "Place order" records, built without the views."""
+    """What pressing "Place order" records, built without the views. The
+    prescription is a small PNG unless ``prescription_file`` is given."""
     basket.strategy = Selector().strategy()
     _, _, total = orders.basket_total(basket=basket, shipping_method_code=shipping)
     prescriptions.patient_details_save(
         basket=basket, data={"full_name": "Alex Rivera", "date_of_birth": ADULT_DOB}
     )
     if with_prescription:
-        upload = png_upload()
+        upload = prescription_file or png_upload()
         prescriptions.prescription_save(
             basket=basket,
             data={"source": "upload", "file": upload},

@@ -4,8 +4,10 @@
 - queue.py: the queue of orders needing a pharmacist, oldest first;
 - review.py: one review page per order, with its forms;
 - actions.py: approve, hold, reject, cancel, dispatch, each confirmed first;
-- records.py: the prescription file, patients, the audit trail, Oscar's orders;
+- records.py: patients, the audit trail, Oscar's orders, and the prescription
+  file and PDF page URLs (views in checkout/prescription_files.py);
 - summaries.py, forms.py: what the pages show and ask.
 """
 
+from checkout import access_log_admin  # noqa: F401  (registers the access log)
 from checkout.admin import queue, records  # noqa: F401  (registers the admins)

@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from oscar.apps.order.models import Order
 
 from checkout import lifecycle
+from checkout.access_log import AccessAction, AccessSubject, record_access
 from checkout.admin.access import may_dispatch
 from checkout.admin.forms import (
     CancelForm,
@@ -196,6 +197,14 @@ def action_view(model_admin, request, pk: int, name: str):
                         request, f"Order {order.number} was not {action.done}: {exc}"
                     )
                 return back
+            record_access(
+                user=request.user,
+                order=order,
+                subject=AccessSubject.ORDER_REVIEW,
+                action=AccessAction.CHANGED,
+                detail=action.name,
+                request=request,
+            )
             messages.success(request, f"Order {order.number} {action.done}.")
             return back
     else:

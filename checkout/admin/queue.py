@@ -67,7 +67,7 @@ class QueueOrderAdmin(admin.ModelAdmin):
     list_display = (
         "order",
         "placed",
-        "patient",
+        "patient_age",
         "order_lines",
         "flags",
         "counselling",
@@ -115,7 +115,7 @@ class QueueOrderAdmin(admin.ModelAdmin):
                 name="checkout_queueorder_review",
             ),
             path(
-                "<int:pk>/<slug:action>/",
+                "<int:pk>/decide/<slug:action>/",
                 wrap(
                     lambda request, pk, action: actions.action_view(
                         self, request, pk, action
@@ -133,7 +133,12 @@ class QueueOrderAdmin(admin.ModelAdmin):
         return redirect("admin:checkout_queueorder_review", object_id)
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"title": "Pharmacist's queue", **(extra_context or {})}
+        # Without the navigation sidebar, seven columns fit 1280 px.
+        extra_context = {
+            "title": "Pharmacist's queue",
+            "is_nav_sidebar_enabled": False,
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
@@ -177,7 +182,7 @@ class QueueOrderAdmin(admin.ModelAdmin):
         return timezone.localtime(obj.date_placed).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description="Patient (age)")
-    def patient(self, obj):
+    def patient_age(self, obj):
         patient = pharmacist.patient_of(obj)
         if patient is None:
             return "No patient details"
@@ -220,7 +225,7 @@ class QueueOrderAdmin(admin.ModelAdmin):
                 "<strong>Asked to speak to a pharmacist</strong>{}",
                 format_html("<br>{}", asked.best_time) if asked.best_time else "",
             )
-        return "Not asked" if asked.wanted is False else "—"
+        return "Did not ask" if asked.wanted is False else "—"
 
     @admin.display(description="Card")
     def card(self, obj):

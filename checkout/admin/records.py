@@ -1,31 +1,18 @@
 """Read-only admins: the prescription file, patients, the audit trail and
 Oscar's orders. Nothing here changes an order; checkout.lifecycle does."""
 
-import logging
-from pathlib import PurePosixPath
-
 from django.contrib import admin
-from django.core.exceptions import SuspiciousFileOperation
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from oscar.apps.order import admin as oscar_order_admin
 from oscar.apps.order.models import Line, Order
 
-from checkout import prescriptions
-from checkout.admin.access import HealthDataAdmin, ReadOnlyAdmin, reviewers_only
-from checkout.models import OrderEvent, PatientDetails, Prescription
-
-logger = logging.getLogger(__name__)
-
-# What the file view will serve inline; anything else is sent as a download.
-INLINE_TYPES = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "application/pdf": ".pdf",
-}
+from checkout import prescription_files, prescriptions
+from checkout.access_log_admin import RecordsHealthDataViews
+from checkout.admin.access import HealthDataAdmin, ReadOnlyAdmin
+from checkout.models import AccessSubject, OrderEvent, PatientDetails, Prescription
 
 
 @admin.register(Prescription)
@@ -50,53 +37,20 @@ class PrescriptionAdmin(HealthDataAdmin):
         return redirect("admin:checkout_queueorder_review", prescription.order_id)
 
     def get_urls(self):
+        # The file and PDF page views live in checkout/prescription_files.py.
         return [
-            path(
-                "<int:pk>/file/",
-                reviewers_only(self.admin_site.admin_view(self.file_view)),
-                name="checkout_prescription_file",
-            ),
+            *prescription_files.admin_urls(self.admin_site),
             *super().get_urls(),
         ]
 
-    def file_view(self, request, pk: int):
-        prescription = (
-            Prescription.objects.filter(pk=pk, order__isnull=False)
-            .exclude(file="")
-            .select_related("order")
-            .first()
-        )
-        if prescription is None or not self.has_view_permission(request, prescription):
-            raise Http404
-        try:
-            handle = prescription.file.open("rb")
-        except (OSError, SuspiciousFileOperation) as exc:
-            logger.error("Prescription %s: file missing from storage", pk)
-            raise Http404 from exc
-        content_type = prescription.file_content_type
-        inline = content_type in INLINE_TYPES
-        extension = (
-            INLINE_TYPES[content_type]
-            if inline
-            else PurePosixPath(prescription.file.name).suffix
-        )
-        response = FileResponse(
-            handle,
-            content_type=content_type if inline else "application/octet-stream",
-            as_attachment=not inline,
-            filename=f"prescription-{prescription.order.number}{extension}",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        response["Referrer-Policy"] = "no-referrer"
-        logger.info("Prescription %s opened by user %s", pk, request.user.pk)
-        return response
-
 
 @admin.register(PatientDetails)
-class PatientDetailsAdmin(HealthDataAdmin):
+class PatientDetailsAdmin(RecordsHealthDataViews, HealthDataAdmin):
     """Patients, read-only; the pharmacist edits a profile on the order's
-    review page, where the edit is recorded."""
+    review page, where the edit is recorded. Each view of one patient is in
+    the access log."""
+
+    access_subject = AccessSubject.PATIENT_PROFILE
 
     list_display = ("full_name", "order_number", "date_of_birth", "age")
     list_select_related = ("order",)

@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
 from oscar.apps.order.models import Line, Order
 from oscar.apps.payment.models import Source
 
 from catalog.models import ProductAttributeValue
-from checkout import lifecycle, pharmacist, prescription_records
+from checkout import lifecycle, pharmacist, prescription_files, prescription_records
+from checkout.access_log import AccessAction, AccessSubject, record_access
 from checkout.admin.actions import actions_offered
 from checkout.admin.forms import (
     AcknowledgeForm,
@@ -48,32 +48,20 @@ def _order(pk: int) -> Order:
 
 
 def prescription_images(prescription: Prescription | None) -> list[dict]:
-    """Where the page shows the prescription from: an image inline, a PDF as
-    page images rendered on the server (the page view, once it exists)."""
-    if prescription is None or not prescription.file:
+    """The images that show the prescription: the uploaded image, or each page
+    of a PDF rendered on the server; never the PDF itself."""
+    if prescription is None:
         return []
-    if prescription.file_content_type != "application/pdf":
-        return [
-            {
-                "src": reverse(
-                    "admin:checkout_prescription_file", args=[prescription.pk]
-                ),
-                "alt": "The uploaded prescription",
-            }
-        ]
-    pages = getattr(prescription, "page_count", None) or 1
-    try:
-        return [
-            {
-                "src": reverse(
-                    "admin:checkout_prescription_page", args=[prescription.pk, n]
-                ),
-                "alt": f"The uploaded prescription, page {n} of {pages}",
-            }
-            for n in range(1, pages + 1)
-        ]
-    except NoReverseMatch:
-        return []
+    urls = prescription_files.image_urls(prescription)
+    return [
+        {
+            "src": url,
+            "alt": "The uploaded prescription"
+            if len(urls) == 1
+            else f"The uploaded prescription, page {n} of {len(urls)}",
+        }
+        for n, url in enumerate(urls, start=1)
+    ]
 
 
 def review_view(model_admin, request, pk: int):
@@ -164,6 +152,14 @@ def review_view(model_admin, request, pk: int):
         "events": order.events.select_related("actor"),
         "media": model_admin.media + record_form.media,
     }
+    # The page shows the patient, their profile and the prescription record.
+    record_access(
+        user=request.user,
+        order=order,
+        subject=AccessSubject.ORDER_REVIEW,
+        action=AccessAction.VIEWED,
+        request=request,
+    )
     request.current_app = model_admin.admin_site.name
     return TemplateResponse(request, "admin/checkout/order_review.html", context)
 
@@ -197,6 +193,7 @@ def _save(which, *, request, order, patient, prescription, flags, forms) -> bool
             prescription_records.record_save(
                 prescription=prescription, actor=actor, data=data
             )
+            _changed(request, order, AccessSubject.PRESCRIPTION_RECORD, "record")
             messages.success(request, "Prescription record saved.")
         elif which == "profile":
             if patient is None:
@@ -205,6 +202,10 @@ def _save(which, *, request, order, patient, prescription, flags, forms) -> bool
             changed = pharmacist.patient_profile_update(
                 patient=patient, actor=actor, data=form.cleaned_data
             )
+            if changed:
+                _changed(
+                    request, order, AccessSubject.PATIENT_PROFILE, ", ".join(changed)
+                )
             messages.success(
                 request,
                 f"Patient profile saved ({', '.join(changed)} changed)."
@@ -218,6 +219,7 @@ def _save(which, *, request, order, patient, prescription, flags, forms) -> bool
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
             )
+            _changed(request, order, AccessSubject.ORDER_REVIEW, "counselling")
             messages.success(request, "Counselling recorded.")
         elif which == "acknowledge":
             flag = next((f for f in flags if f.code == form.cleaned_data["code"]), None)
@@ -229,8 +231,21 @@ def _save(which, *, request, order, patient, prescription, flags, forms) -> bool
             pharmacist.flag_acknowledge(
                 order=order, actor=actor, flag=flag, note=form.cleaned_data["note"]
             )
+            _changed(request, order, AccessSubject.ORDER_REVIEW, "flag acknowledged")
             messages.success(request, f"Flag acknowledged: {flag.title}.")
     except pharmacist.NotAllowed as exc:
         messages.error(request, str(exc))
         return False
     return True
+
+
+def _changed(request, order, subject: AccessSubject, detail: str) -> None:
+    # ``detail`` names what changed (field names), never the values.
+    record_access(
+        user=request.user,
+        order=order,
+        subject=subject,
+        action=AccessAction.CHANGED,
+        detail=detail,
+        request=request,
+    )

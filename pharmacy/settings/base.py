@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records a staff member's 403/404 on health data pages (checkout/access_log.py).
+    "checkout.access_log.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
@@ -285,3 +287,8 @@ REFILL_REMINDER_DAYS_BEFORE = env.int("REFILL_REMINDER_DAYS_BEFORE", default=7)
 
 # Largest prescription upload accepted, in bytes.
 PRESCRIPTION_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Prescription files from checkouts that never became orders are deleted after
+# this many days (manage.py cleanup_abandoned_uploads, run daily).
+PRESCRIPTION_ABANDONED_AFTER_DAYS = env.int(
+    "PRESCRIPTION_ABANDONED_AFTER_DAYS", default=7
+)

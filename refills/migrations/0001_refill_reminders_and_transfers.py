@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalogue', '0037_strength_approved_markets'),
-        ('checkout', '0006_prescription_refill_of_and_sources'),
+        ('checkout', '0007_prescription_refill_of_and_sources'),
         ('order', '0021_billingaddress_code_shippingaddress_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

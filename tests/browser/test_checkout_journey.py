@@ -17,6 +17,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from checkout.models import private_storage
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from tests.browser.pharmacist import (
+    decide,
+    open_order,
+    open_queue,
+    status_heading,
+    transcribe,
+)
 from tests.browser.staff import admin_sign_in
 from tests.factories import UserFactory, reference_data_ensure
 
@@ -239,10 +246,7 @@ def pharmacist_opens_the_queue(admin: Page, live_server) -> None:
     admin_sign_in(
         admin, live_server, username="pharmacist", password=PHARMACIST_PASSWORD
     )
-    admin.get_by_role("link", name="Prescriptions", exact=True).click()
-    expect(
-        admin.get_by_role("heading", name="Prescription review queue")
-    ).to_be_visible()
+    open_queue(admin)
 
 
 # -- The tests ------------------------------------------------------------------
@@ -296,34 +300,29 @@ def test_guest_checkout_then_pharmacist_approval(
         pharmacist_opens_the_queue(admin, live_server)
         rows = admin.locator("#result_list tbody tr")
         expect(rows).to_have_count(1)
-        row = rows.filter(
-            has=admin.locator("th.field-order_number", has_text=exact(order_number))
-        )
-        expect(row).to_have_count(1)
-        expect(row.locator("td.field-status")).to_have_text(
+        row = rows.filter(has_text=order_number)
+        expect(row.locator("td.field-order")).to_contain_text(
             "Awaiting prescription review"
         )
-        expect(row.locator("td.field-patient")).to_have_text(f"{PATIENT}, 45")
-        # 90 tablets of 10 mg at baclofen's 80 mg a day: 900 / 80 = 11 days.
-        expect(row.locator("td.field-days_of_supply")).to_have_text(
-            re.compile(r"10 mg, 90 tablets.*: 11 days$")
-        )
-        expect(row.locator("td.field-prescription")).to_have_text(
-            "View uploaded prescription (PNG)"
-        )
+        expect(row.locator("td.field-patient_age")).to_have_text(f"{PATIENT}, 45")
+        expect(row.locator("td.field-order_lines")).to_contain_text("10 mg, 90 tablets")
 
-        row.get_by_role("checkbox").check()
-        admin.get_by_role("combobox", name="Action").select_option(
-            label="Approve selected orders"
-        )
-        admin.get_by_role("button", name="Go").click()
+        open_order(admin, order_number)
+        expect(
+            admin.get_by_role("img", name="The uploaded prescription")
+        ).to_be_visible()
+        transcribe(admin, tablets=90)
+        # 90 tablets of 10 mg at 10 mg three times a day.
+        expect(admin.get_by_text("30 days")).to_be_visible()
+        decide(admin, "Approve", f"Yes, approve order {order_number}")
         expect(admin.locator(".messagelist .success")).to_have_text(
-            f"Approved 1 order: {order_number}."
+            f"Order {order_number} approved."
         )
-        # An approved order leaves the review queue.
+        # An approved order leaves the review queue for the dispatch queue.
+        open_queue(admin)
         expect(admin.locator("#result_list tbody tr")).to_have_count(0)
         admin.get_by_role("link", name="Approved, awaiting dispatch").click()
-        expect(admin.locator("#result_list tbody tr td.field-status")).to_have_text(
+        expect(admin.locator("#result_list tbody tr td.field-order")).to_contain_text(
             "Approved"
         )
     finally:
@@ -351,28 +350,23 @@ def test_pharmacist_cancels_at_the_customers_request_with_a_reason(
     try:
         admin = staff.new_page()
         pharmacist_opens_the_queue(admin, live_server)
-        row = admin.locator("#result_list tbody tr").filter(
-            has=admin.locator("th.field-order_number", has_text=exact(order_number))
-        )
-        row.get_by_role("checkbox").check()
-        admin.get_by_role("combobox", name="Action").select_option(
-            label="Cancel at the customer's request"
-        )
-        admin.get_by_role("button", name="Go").click()
-        expect(admin.get_by_role("heading", name="Cancel orders")).to_be_visible()
+        open_order(admin, order_number)
+        admin.get_by_role("link", name="Cancel at the customer's request…").click()
+        expect(admin.get_by_text("nothing has been charged")).to_be_visible()
         # Without a reason nothing is cancelled.
-        admin.get_by_role("button", name="Cancel these orders").click()
+        confirm = admin.get_by_role("button", name=f"Yes, cancel order {order_number}")
+        confirm.click()
         expect(
             admin.get_by_text("Please record why the order is cancelled.")
         ).to_be_visible()
-        admin.get_by_label("Reason (emailed to the customer)").fill(
+        admin.get_by_label("Why the customer asked to cancel").fill(
             "The customer phoned to cancel."
         )
-        admin.get_by_role("button", name="Cancel these orders").click()
+        admin.get_by_role("button", name=f"Yes, cancel order {order_number}").click()
         expect(admin.locator(".messagelist .success")).to_have_text(
-            f"Cancelled 1 order: {order_number}."
+            f"Order {order_number} cancelled."
         )
-        expect(admin.locator("#result_list tbody tr")).to_have_count(0)
+        expect(status_heading(admin, "Cancelled")).to_be_visible()
     finally:
         staff.close()
 

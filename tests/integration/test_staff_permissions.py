@@ -17,6 +17,7 @@ from pharmacy.staff import (
     PHARMACISTS,
     PRICE_EDITORS,
     REVIEW_MODERATORS,
+    SUPERINTENDENTS,
     demo_staff_create,
     staff_groups_ensure,
 )
@@ -331,6 +332,7 @@ def test_demo_staff_create_makes_a_price_editor_a_pharmacist_and_a_moderator(db)
         ("price-editor", PRICE_EDITORS),
         ("pharmacist", PHARMACISTS),
         ("review-moderator", REVIEW_MODERATORS),
+        ("superintendent", SUPERINTENDENTS),
     }
     users = get_user_model().objects
     for account in accounts.values():
@@ -368,7 +370,12 @@ def test_create_demo_staff_prints_new_passwords_once(db):
     call_command("create_demo_staff", stdout=out)
     users = get_user_model().objects
     first = out.getvalue()
-    for username in ("price-editor", "pharmacist", "review-moderator"):
+    for username in (
+        "price-editor",
+        "pharmacist",
+        "review-moderator",
+        "superintendent",
+    ):
         assert f"username {username!r}" in first
     hashes = dict(users.values_list("username", "password"))
 
@@ -383,11 +390,13 @@ def test_create_demo_staff_prints_new_passwords_once(db):
         for line in first.splitlines()
         if "password '" in line
     ]
-    assert len(printed) == 3
+    assert len(printed) == 4
     for password in printed:
         assert password not in second
     for username, password in zip(
-        ("price-editor", "pharmacist", "review-moderator"), printed, strict=True
+        ("price-editor", "pharmacist", "review-moderator", "superintendent"),
+        printed,
+        strict=True,
     ):
         assert users.get(username=username).check_password(password)
 

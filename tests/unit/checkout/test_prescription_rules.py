@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from checkout import prescriptions
+from tests import pdfs
 from tests.checkout_helpers import png_upload
 
 
@@ -161,11 +162,7 @@ def upload(name: str, content: bytes, content_type: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n%%EOF\n"
-)
+MINIMAL_PDF = pdfs.pdf_bytes(pages=1)
 
 
 def png_chunk(kind: bytes, data: bytes) -> bytes:

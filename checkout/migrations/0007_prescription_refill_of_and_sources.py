@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkout', '0005_order_on_hold_email'),
+        ('checkout', '0006_merge_access_log_and_workstation'),
     ]
 
     operations = [

@@ -1,0 +1,77 @@
+"""What the queue and the confirmation pages say about the card or invoice."""
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from checkout import payments
+from checkout.admin.summaries import authorisation_summary, card_effect
+from checkout.models import OrderStatus
+
+PLACED = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
+
+
+def order(*, card: bool, debited: str = "0", status=OrderStatus.AWAITING_REVIEW):
+    sources = []
+    if card:
+        sources.append(
+            SimpleNamespace(
+                source_type=SimpleNamespace(name=payments.CARD_SOURCE),
+                amount_debited=Decimal(debited),
+            )
+        )
+    return SimpleNamespace(
+        sources=SimpleNamespace(all=lambda: sources),
+        status=status,
+        date_placed=PLACED,
+        total_incl_tax=Decimal("43.65"),
+        currency="USD",
+    )
+
+
+def test_a_card_hold_shows_the_time_left_on_its_authorisation():
+    now = PLACED + datetime.timedelta(days=2, hours=3)
+
+    assert (
+        authorisation_summary(order(card=True), now=now)
+        == "4 days 21 hours left on the card authorisation"
+    )
+
+
+def test_a_card_hold_past_seven_days_is_shown_as_expired():
+    now = PLACED + datetime.timedelta(days=7, minutes=1)
+
+    assert "expired" in authorisation_summary(order(card=True), now=now)
+
+
+@pytest.mark.parametrize(
+    "status", [OrderStatus.ON_HOLD, OrderStatus.PRESCRIPTION_REQUESTED]
+)
+def test_an_order_on_hold_keeps_its_card_hold(status):
+    now = PLACED + datetime.timedelta(days=1)
+
+    assert "left on the card" in authorisation_summary(
+        order(card=True, status=status), now=now
+    )
+
+
+def test_an_invoice_order_has_nothing_to_capture():
+    assert authorisation_summary(order(card=False)) == "Invoice — nothing to capture"
+
+
+@pytest.mark.parametrize(
+    ("card", "debited", "action", "says"),
+    [
+        (True, "0", "approve", "charged 43.65 USD"),
+        (False, "0", "approve", "An invoice for 43.65 USD is issued"),
+        (True, "0", "reject", "authorisation is released"),
+        (True, "43.65", "cancel", "refunded in full"),
+        (False, "0", "cancel", "invoice is voided"),
+        (True, "0", "hold", "stays in place"),
+        (True, "43.65", "dispatch", "charged at approval"),
+    ],
+)
+def test_each_confirmation_says_what_happens_to_the_card(card, debited, action, says):
+    assert says in card_effect(order(card=card, debited=debited), action=action)

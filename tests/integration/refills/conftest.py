@@ -11,12 +11,14 @@ from checkout.models import OrderEvent
 from pharmacy.staff import PHARMACISTS, staff_groups_ensure
 from refills import services
 from tests.checkout_helpers import checkout_attempt, place_order
-from tests.factories import UserFactory
+from tests.factories import UserFactory, reference_data_ensure
 
 
 @pytest.fixture(autouse=True)
-def _private_files(private_root):
-    pass
+def _private_files(private_root, db):
+    # Licences and email types come from data migrations an earlier
+    # transactional test's flush may have emptied.
+    reference_data_ensure()
 
 
 @pytest.fixture

@@ -23,18 +23,18 @@ HistoricalStockRecord = StockRecord.history.model
 class StrengthAdmin(SimpleHistoryAdmin):
     """Where a strength is switched off for our market, without deleting it."""
 
-    list_display = ("drug", "strength", "is_available")
-    list_editable = ("is_available",)
+    list_display = ("drug", "strength", "is_available", "approved_markets")
+    list_editable = ("is_available", "approved_markets")
     list_filter = ("is_available", "drug")
     list_select_related = ("drug",)
-    fields = ("drug", "mg", "is_available")
+    fields = ("drug", "mg", "is_available", "approved_markets")
 
     @admin.display(description="Strength", ordering="mg")
     def strength(self, obj):
         return f"{selectors.canonical_mg(obj.mg)} mg"
 
     def get_readonly_fields(self, request, obj=None):
-        # Availability is the only thing staff change here; the strength itself is data.
+        # Availability and markets are what staff change here; the strength is data.
         return ("drug", "mg") if obj else ()
 
 

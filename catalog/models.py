@@ -16,6 +16,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
+from catalog import markets
 from catalog.partner.models import StockRecord
 
 
@@ -106,7 +107,8 @@ class Strength(models.Model):
     """A strength of a drug, and whether our market may sell it.
 
     Switching a strength off hides its packs and makes them unpurchasable without
-    deleting anything (e.g. 25 mg baclofen is not approved in the US).
+    deleting anything. A strength not approved in the store's market (25 mg
+    baclofen in the US) stays on the product page, marked as not sold here.
     """
 
     drug = models.ForeignKey(Drug, on_delete=models.CASCADE, related_name="strengths")
@@ -119,6 +121,13 @@ class Strength(models.Model):
     is_available = models.BooleanField(
         default=True,
         verbose_name="available in our market",
+    )
+    approved_markets = models.CharField(
+        max_length=200,
+        default=markets.default_markets,
+        help_text="Country codes of the markets where this strength is approved, "
+        "comma-separated, e.g. US,GB. In any other market it is shown as not sold "
+        "there and cannot be bought.",
     )
     history = HistoricalRecords()
 

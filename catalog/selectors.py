@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 
-from catalog import pricing
+from catalog import markets, pricing
 from catalog.models import (
     Drug,
     MonographSection,
@@ -64,15 +64,31 @@ class Variant:
         return f"{self.strength_mg}-{self.tablets}"
 
 
+@dataclass(frozen=True)
+class NotSold:
+    """A strength shown on the page but not sold in the store's market."""
+
+    strength_mg: Decimal
+    label: str  # "Not sold in the US"
+    reason: str
+
+
 @dataclass
 class PriceTable:
     strengths: list[Decimal]
     pack_sizes: list[int]
     variants: list[Variant]
+    not_sold: list[NotSold] = field(default_factory=list)
     _index: dict[tuple[Decimal, int], Variant] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._index = {(v.strength_mg, v.tablets): v for v in self.variants}
+
+    def not_sold_reason(self, *, strength_mg: Decimal) -> str | None:
+        for item in self.not_sold:
+            if item.strength_mg == strength_mg:
+                return f"{item.label}: {item.reason}"
+        return None
 
     def get(self, *, strength_mg: Decimal, tablets: int) -> Variant | None:
         return self._index.get((strength_mg, tablets))
@@ -224,7 +240,29 @@ def pack_fact_subqueries(product_ref: str) -> dict[str, Subquery]:
     }
 
 
-def _build_table(*, rows: Sequence[dict], withdrawn: set[Decimal]) -> PriceTable:
+def _strength_states(strengths) -> tuple[set[Decimal], list[NotSold]]:
+    """(withdrawn mgs, not-sold strengths) of one drug's strengths."""
+    market = markets.current_market()
+    withdrawn, not_sold = set(), []
+    for strength in strengths:
+        mg = canonical_mg(strength.mg)
+        if not strength.is_available:
+            withdrawn.add(mg)
+        elif reason := markets.strength_sale_refusal(strength=strength, market=market):
+            withdrawn.add(mg)
+            not_sold.append(
+                NotSold(
+                    strength_mg=mg,
+                    label=markets.not_sold_label(market=market),
+                    reason=reason,
+                )
+            )
+    return withdrawn, sorted(not_sold, key=lambda n: n.strength_mg)
+
+
+def _build_table(
+    *, rows: Sequence[dict], withdrawn: set[Decimal], not_sold=()
+) -> PriceTable:
     raw = []
     for row in rows:
         if row["strength"] is None or row["tablets"] is None or row["price"] is None:
@@ -275,18 +313,21 @@ def _build_table(*, rows: Sequence[dict], withdrawn: set[Decimal]) -> PriceTable
         )
     strengths = sorted({v.strength_mg for v in variants if v.strength_available})
     pack_sizes = sorted({v.tablets for v in variants if v.strength_available})
-    return PriceTable(strengths=strengths, pack_sizes=pack_sizes, variants=variants)
+    return PriceTable(
+        strengths=strengths,
+        pack_sizes=pack_sizes,
+        variants=variants,
+        not_sold=list(not_sold),
+    )
 
 
 def product_price_table(*, product: Product) -> PriceTable:
     """The strength x pack table for a parent product. Two queries."""
     rows = _pack_rows(parent=product)
-    withdrawn = set(
-        Strength.objects.filter(drug__product=product, is_available=False).values_list(
-            "mg", flat=True
-        )
+    withdrawn, not_sold = _strength_states(
+        Strength.objects.filter(drug__product=product).select_related("drug")
     )
-    return _build_table(rows=rows, withdrawn={canonical_mg(mg) for mg in withdrawn})
+    return _build_table(rows=rows, withdrawn=withdrawn, not_sold=not_sold)
 
 
 def price_tables_for(*, products: Sequence[Product]) -> dict[int, PriceTable]:
@@ -295,14 +336,18 @@ def price_tables_for(*, products: Sequence[Product]) -> dict[int, PriceTable]:
     by_parent: dict[int, list[dict]] = defaultdict(list)
     for row in _pack_rows(parent_id__in=ids):
         by_parent[row["parent_id"]].append(row)
-    withdrawn: dict[int, set[Decimal]] = defaultdict(set)
-    for product_id, mg in Strength.objects.filter(
-        drug__product_id__in=ids, is_available=False
-    ).values_list("drug__product_id", "mg"):
-        withdrawn[product_id].add(canonical_mg(mg))
-    return {
-        pid: _build_table(rows=by_parent[pid], withdrawn=withdrawn[pid]) for pid in ids
-    }
+    strengths: dict[int, list[Strength]] = defaultdict(list)
+    for strength in Strength.objects.filter(drug__product_id__in=ids).select_related(
+        "drug"
+    ):
+        strengths[strength.drug.product_id].append(strength)
+    tables = {}
+    for pid in ids:
+        withdrawn, not_sold = _strength_states(strengths[pid])
+        tables[pid] = _build_table(
+            rows=by_parent[pid], withdrawn=withdrawn, not_sold=not_sold
+        )
+    return tables
 
 
 def monograph_sections(*, drug: Drug) -> list[MonographSection]:

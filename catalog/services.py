@@ -126,9 +126,10 @@ def _load_drug(*, spec, pclass, partner, currency, base_dir, report) -> None:
         )
     for strength_spec in spec["strengths"]:
         mg = Decimal(strength_spec["mg"])
-        Strength.objects.get_or_create(
-            drug=drug, mg=mg, defaults={"is_available": strength_spec["available"]}
-        )
+        defaults = {"is_available": strength_spec["available"]}
+        if "markets" in strength_spec:
+            defaults["approved_markets"] = strength_spec["markets"]
+        Strength.objects.get_or_create(drug=drug, mg=mg, defaults=defaults)
         for tablets, price in strength_spec["packs"].items():
             _load_variant(
                 parent=parent,

@@ -21,7 +21,7 @@ from oscar.apps.offer.models import ConditionalOffer
 from oscar.templatetags.currency_filters import currency
 
 from catalog import cache as catalog_cache
-from catalog import price_chart, search, selectors
+from catalog import markets, price_chart, search, selectors
 from catalog.forms import VariantChoiceForm
 from catalog.models import Option, Product
 from catalog.partner import strategy as purchase
@@ -68,7 +68,10 @@ def review_sort(value: str) -> bool:
 
 def _page_name(request, query: dict[str, str]) -> str:
     canonical = urlencode(sorted(query.items()))
-    variant = f"{request.path}?{canonical}|basket={_basket_size(request)}"
+    variant = (
+        f"{request.path}?{canonical}|basket={_basket_size(request)}"
+        f"|market={markets.current_market()}"
+    )
     return "page:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
 
 
@@ -182,7 +185,7 @@ class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
         ctx = super(OscarProductDetailView, self).get_context_data(**kwargs)
         product = self.object
         table = catalog_cache.cached(
-            name=f"price-table:{product.pk}",
+            name=f"price-table:{product.pk}:{markets.current_market()}",
             scopes=[catalog_cache.product_scope(product.pk)],
             compute=lambda: selectors.product_price_table(product=product),
         )
@@ -292,9 +295,14 @@ class VariantBasketAddView(BasketAddView):
             parent=parent, strength_mg=strength, tablets=pack
         )
         if self.product is None or not self._listed(request, self.product):
+            refusal = self.product and purchase.Default(request).market_refusal(
+                self.product
+            )
             messages.error(
                 request,
-                "Sorry, that strength and pack size is not available. "
+                purchase.NotSoldInMarket(refusal).message
+                if refusal
+                else "Sorry, that strength and pack size is not available. "
                 "Please choose another.",
             )
             return HttpResponseRedirect(parent.get_absolute_url())
@@ -364,7 +372,10 @@ class CatalogueView(SharedPageCacheMixin, ListView):
         products = list(ctx["products"])
         ids = ",".join(str(p.pk) for p in products)
         tables = catalog_cache.cached(
-            name=f"listing:{hashlib.sha256(ids.encode()).hexdigest()[:16]}",
+            name=(
+                f"listing:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
+                f":{markets.current_market()}"
+            ),
             scopes=[catalog_cache.LISTING],
             compute=lambda: selectors.price_tables_for(products=products),
         )

@@ -9,6 +9,7 @@ from oscar.apps.checkout.forms import ShippingAddressForm as OscarShippingAddres
 
 from checkout import prescriptions
 from checkout.models import PaymentMethod, Prescription
+from pharmacy.compliance import licensing
 
 
 class ShippingAddressForm(OscarShippingAddressForm):
@@ -36,6 +37,13 @@ class ShippingAddressForm(OscarShippingAddressForm):
         ):
             if name in self.fields:
                 self.fields[name].widget.attrs["autocomplete"] = hint
+
+    def clean_state(self) -> str:
+        state = self.cleaned_data["state"]
+        refusal = licensing.state_delivery_refusal(state=state)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return state
 
 
 class PatientDetailsForm(forms.Form):
@@ -173,13 +181,24 @@ class PaymentMethodForm(forms.Form):
         label="How would you like to pay?", widget=forms.RadioSelect
     )
 
-    def __init__(self, *args, card_enabled: bool, **kwargs):
+    refill_reminder = forms.BooleanField(
+        label="Email me a week before this medicine runs out, so I can request a "
+        "refill (you can stop these at any time)",
+        required=False,
+    )
+
+    def __init__(
+        self, *args, card_enabled: bool, offer_reminder: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         choices = [(PaymentMethod.INVOICE.value, PaymentMethod.INVOICE.label)]
         if card_enabled:
             choices.insert(0, (PaymentMethod.CARD.value, PaymentMethod.CARD.label))
         self.fields["method"].choices = choices
         self.fields["method"].initial = choices[0][0]
+        if not offer_reminder:
+            # Reminders need an account to refill from.
+            del self.fields["refill_reminder"]
 
 
 class GatewayForm(OscarGatewayForm):

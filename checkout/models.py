@@ -111,6 +111,10 @@ class Prescription(models.Model):
     class Source(models.TextChoices):
         UPLOAD = "upload", "Uploaded prescription"
         PRESCRIBER = "prescriber", "Prescriber's details"
+        # A repeat supply on a prescription we hold (refill_of).
+        REFILL = "refill", "Refill of a prescription on file"
+        # Transferred from another pharmacy (refills.TransferRequest).
+        TRANSFER = "transfer", "Transferred from another pharmacy"
 
     class Decision(models.TextChoices):
         PENDING = "pending", "Awaiting review"
@@ -142,6 +146,14 @@ class Prescription(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True)
     rejection_reason = models.TextField(blank=True)
+    refill_of = models.ForeignKey(
+        "checkout.PrescriptionRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refills",
+        help_text="For a refill: the prescription on file it is filled from.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

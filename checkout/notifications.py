@@ -67,6 +67,29 @@ def account_email_send(*, to: str, subject: str, body: str) -> None:
     from django.core.mail import send_mail
 
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+        send_mail(
+            subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [to],
+            connection=OutboxBackend(),
+        )
     except Exception:
         logger.exception("Could not send an account email")
+
+
+REFILL_REMINDER = "REFILL_REMINDER"
+TRANSFER_COMPLETED = "TRANSFER_COMPLETED"
+TRANSFER_DECLINED = "TRANSFER_DECLINED"
+
+
+def customer_email_send(*, user, code: str, **context) -> None:
+    """Send a customer an email that is not about one order (refill reminders,
+    transfer decisions). Never raises; a failure is logged."""
+    dispatcher = OrderDispatcher(logger=logger, mail_connection=OutboxBackend())
+    ctx = {"user": user, "pharmacy": settings.PHARMACY, **context}
+    try:
+        messages = dispatcher.dispatcher.get_messages(code, ctx)
+        dispatcher.dispatcher.dispatch_user_messages(user, messages)
+    except Exception:
+        logger.exception("Could not send the %s email to user %s", code, user.pk)

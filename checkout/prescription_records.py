@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
 from catalog import selectors
 from checkout import clinical, prescriptions
@@ -64,8 +65,12 @@ def ordered_drugs(*, order) -> list[OrderedDrug]:
 
 
 def record_for(*, order) -> PrescriptionRecord | None:
+    """The order's own record, or for a refill the record it is filled from."""
     return (
-        PrescriptionRecord.objects.filter(prescription__order=order)
+        PrescriptionRecord.objects.filter(
+            Q(prescription__order=order) | Q(refills__order=order)
+        )
+        .distinct()
         .select_related("drug", "strength", "entered_by", "updated_by")
         .first()
     )

@@ -69,6 +69,17 @@ def basket_needs_prescription(*, basket) -> bool:
     return any(_needs_prescription(line.product) for line in basket.all_lines())
 
 
+def basket_drugs(*, basket) -> list:
+    """The prescription drugs in a basket, each once."""
+    drugs = {}
+    for line in basket.all_lines():
+        product = line.product
+        drug = getattr(product.parent if product.is_child else product, "drug", None)
+        if drug is not None and drug.prescription_required:
+            drugs[drug.pk] = drug
+    return list(drugs.values())
+
+
 def order_needs_prescription(*, order) -> bool:
     return any(
         line.product is not None and _needs_prescription(line.product)

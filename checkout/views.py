@@ -25,6 +25,10 @@ from checkout import fulfilment, orders, prescriptions, stripe_gateway
 from checkout.basket.models import Basket
 from checkout.forms import PatientDetailsForm, PaymentMethodForm, PrescriptionForm
 from checkout.models import CheckoutAttempt, PaymentMethod
+from checkout.refills import reminders as refill_reminders
+from checkout.refills import rules as refill_rules
+from checkout.refills import services as refills
+from pharmacy.compliance import licensing
 from pharmacy.customer import order_status
 
 logger = logging.getLogger(__name__)
@@ -32,6 +36,18 @@ logger = logging.getLogger(__name__)
 
 class PharmacyCheckoutMixin:
     """The pre-conditions our extra steps add to Oscar's."""
+
+    def check_delivery_state_is_licensed(self, request):
+        # The address form refuses it too; this catches an address-book
+        # address, or a licence withdrawn while the shopper is checking out.
+        address = self.get_shipping_address(request.basket)
+        if address is None:
+            return
+        refusal = licensing.state_delivery_refusal(state=address.state)
+        if refusal:
+            raise exceptions.FailedPreCondition(
+                url=reverse("checkout:shipping-address"), message=refusal
+            )
 
     def check_patient_details_are_captured(self, request):
         if not prescriptions.basket_patient_captured(basket=request.basket):
@@ -67,6 +83,7 @@ DETAILS_CAPTURED = [
     "check_basket_is_valid",
     "check_user_email_is_captured",
     "check_shipping_data_is_captured",
+    "check_delivery_state_is_licensed",
 ]
 
 
@@ -78,8 +95,11 @@ class IndexView(oscar_views.IndexView):
         return {**super().get_form_kwargs(), "request": self.request}
 
 
-class ShippingMethodView(oscar_views.ShippingMethodView):
+class ShippingMethodView(PharmacyCheckoutMixin, oscar_views.ShippingMethodView):
     success_url = reverse_lazy("checkout:patient")
+    pre_conditions = oscar_views.ShippingMethodView.pre_conditions + [
+        "check_delivery_state_is_licensed"
+    ]
 
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")
@@ -93,6 +113,9 @@ class PatientDetailsView(
     def get_initial(self):
         patient = getattr(self.request.basket, "patient", None)
         if patient is None or not self.request.basket.id:
+            refill = refills.basket_refill(basket=self.request.basket)
+            if refill is not None:
+                return refills.refill_patient_initial(record=refill)
             return {}
         return {
             "full_name": patient.full_name,
@@ -109,7 +132,10 @@ class PatientDetailsView(
         prescriptions.patient_details_save(
             basket=self.request.basket, data=form.cleaned_data
         )
-        if prescriptions.basket_needs_prescription(basket=self.request.basket):
+        basket = self.request.basket
+        if prescriptions.basket_needs_prescription(
+            basket=basket
+        ) and not refills.basket_refill(basket=basket):
             return redirect("checkout:prescription")
         return redirect("checkout:payment-method")
 
@@ -121,6 +147,12 @@ class PrescriptionView(
     template_name = "checkout/prescription.html"
     form_class = PrescriptionForm
     pre_conditions = DETAILS_CAPTURED + ["check_patient_details_are_captured"]
+
+    def dispatch(self, request, *args, **kwargs):
+        # A refill is filled from the prescription on file: nothing to upload.
+        if refills.basket_refill(basket=request.basket) is not None:
+            return redirect("checkout:payment-method")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         prescriptions.prescription_save(
@@ -140,14 +172,25 @@ class PaymentMethodView(PharmacyCheckoutMixin, oscar_views.PaymentMethodView):
     skip_conditions = []
 
     def get(self, request, *args, **kwargs):
-        return self._render(PaymentMethodForm(card_enabled=stripe_gateway.is_enabled()))
+        return self._render(self._form())
 
     def post(self, request, *args, **kwargs):
-        form = PaymentMethodForm(request.POST, card_enabled=stripe_gateway.is_enabled())
+        form = self._form(request.POST)
         if not form.is_valid():
             return self._render(form)
         self.checkout_session.pay_by(form.cleaned_data["method"])
+        if form.cleaned_data.get("refill_reminder"):
+            for drug in prescriptions.basket_drugs(basket=request.basket):
+                refill_reminders.subscribe(user=request.user, drug=drug)
         return redirect("checkout:preview")
+
+    def _form(self, data=None):
+        return PaymentMethodForm(
+            data,
+            card_enabled=stripe_gateway.is_enabled(),
+            offer_reminder=self.request.user.is_authenticated
+            and prescriptions.basket_needs_prescription(basket=self.request.basket),
+        )
 
     def _render(self, form):
         return self.render_to_response(self.get_context_data(form=form))
@@ -203,6 +246,8 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
             basket=self.request.basket
         )
         ctx["review"] = prescriptions.basket_checkout_review(basket=self.request.basket)
+        refill = refills.basket_refill(basket=self.request.basket)
+        ctx["refill_rx"] = refill_rules.rx_number(record=refill) if refill else None
         return ctx
 
     def submit(

@@ -33,6 +33,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("checkout", "view_prescription"),
         ("checkout", "view_patientdetails"),
         ("checkout", "view_orderevent"),
+        ("refills", "view_transferrequest"),
+        ("refills", "change_transferrequest"),
         ("order", "view_order"),
         # Customer emails that could not be sent, to resend or phone instead.
         ("pharmacy", "view_outboundemail"),

@@ -25,6 +25,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Ours in place of Oscar's search page (same URL, so Oscar's links still work).
     path("search/", SearchView.as_view(), name="search"),
+    path("legal/", include("pharmacy.compliance.urls")),
+    path("prescriptions/", include("checkout.refills.urls")),
     # The back office is the Django admin; Oscar's dashboard is not offered.
     re_path(r"^dashboard/", RedirectView.as_view(url="/admin/", permanent=False)),
     path("", include(apps.get_app_config("oscar").urls[0])),

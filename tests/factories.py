@@ -169,18 +169,21 @@ def many_packs(*, strengths: int, pack_sizes: int) -> dict[str, dict[int, str]]:
 
 def reference_data_ensure() -> None:
     """The rows our data migrations create (the US as shipping country, the order
-    email types). A transactional test's flush empties every table, so tests
-    that commit call this instead of trusting the migrations ran just before."""
+    email types, the demo state licences and policy pages). A transactional
+    test's flush empties every table, so tests that commit call this instead
+    of trusting the migrations ran just before."""
     from importlib import import_module
 
     from django.apps import apps
 
     for migration in (
-        "0002_us_shipping_and_order_emails",
-        "0003_order_cancelled_email",
-        "0005_order_on_hold_email",
+        "checkout.migrations.0002_us_shipping_and_order_emails",
+        "checkout.migrations.0003_order_cancelled_email",
+        "checkout.migrations.0005_order_on_hold_email",
+        "pharmacy.compliance.migrations.0002_demo_licences_and_policy_texts",
+        "checkout.refills.migrations.0002_refill_and_transfer_emails",
     ):
-        import_module(f"checkout.migrations.{migration}").forwards(apps, None)
+        import_module(migration).forwards(apps, None)
 
 
 def strength_switch(*, drug, mg: str | Decimal, available: bool) -> None:

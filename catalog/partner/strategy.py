@@ -16,7 +16,7 @@ from oscar.apps.partner.prices import FixedPrice
 from oscar.apps.partner.prices import Unavailable as NoPrice
 
 from catalog import cache as catalog_cache
-from catalog import pricing, selectors
+from catalog import markets, pricing, selectors
 
 ZERO_TAX = Decimal("0.00")
 
@@ -81,16 +81,35 @@ def pack_status(
     return PackStatus.ON_SALE
 
 
+class NotSoldInMarket(Unavailable):
+    """A strength not approved in the store's market; says why wherever Oscar
+    shows availability (basket, checkout, reorder)."""
+
+    code = "not-sold-in-market"
+
+    def __init__(self, reason: str) -> None:
+        self.message = (
+            f"{markets.not_sold_label(market=markets.current_market())}: {reason}"
+        )
+
+    def is_purchase_permitted(self, quantity):
+        return False, self.message
+
+
 class Default(strategy.Default):
     """Oscar's default (first stock record, stock required, no tax) with the
     pharmacy's rule, ``pack_status``, deciding what may be bought."""
 
     _withdrawn: set | None = None
+    _market_refusals: dict | None = None
 
     def read_from_database(self) -> "Default":
         """For placing an order: the final say reads the withdrawn strengths
         from the database, not from the cache."""
         self._withdrawn = selectors.withdrawn_strengths()
+        self._market_refusals = markets.refused_strengths(
+            market=markets.current_market()
+        )
         return self
 
     def fetch_for_line(self, line, stockrecord=None):
@@ -125,6 +144,9 @@ class Default(strategy.Default):
                     num_allocated=stockrecord.num_allocated,
                 )
             )
+        refusal = self.market_refusal(product)
+        if status is PackStatus.STRENGTH_OFF and refusal:
+            return NotSoldInMarket(refusal)
         return Unavailable()
 
     def pricing_policy(self, product, stockrecord):
@@ -148,10 +170,31 @@ class Default(strategy.Default):
         return self._withdrawn
 
     def strength_on_sale(self, product) -> bool:
+        """Switched on by staff, and approved in the store's market."""
         if not product.is_child:
             return True
         facts = selectors.variant_facts(product=product)
-        return facts is None or (product.parent_id, facts[0]) not in self.withdrawn()
+        if facts is None:
+            return True
+        return (
+            product.parent_id,
+            facts[0],
+        ) not in self.withdrawn() and not self.market_refusal(product)
+
+    def market_refusal(self, product) -> str | None:
+        """Why the pack's strength is not sold in the store's market, if it is
+        not. The decision is markets.strength_sale_refusal's; this looks it up."""
+        facts = selectors.variant_facts(product=product) if product.is_child else None
+        if facts is None:
+            return None
+        if self._market_refusals is None:
+            market = markets.current_market()
+            self._market_refusals = catalog_cache.cached(
+                name=f"market-refusals:{market}",
+                scopes=[catalog_cache.LISTING],
+                compute=lambda: markets.refused_strengths(market=market),
+            )
+        return self._market_refusals.get((product.parent_id, facts[0]))
 
 
 class Selector(strategy.Selector):

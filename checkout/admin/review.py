@@ -24,6 +24,7 @@ from checkout.admin.forms import (
 )
 from checkout.admin.summaries import authorisation_summary
 from checkout.models import CounsellingRecord, FlagAcknowledgement, Prescription
+from checkout.refills import rules as refill_rules
 
 FORMS = ("record", "profile", "acknowledge", "counselling")
 
@@ -123,6 +124,10 @@ def review_view(model_admin, request, pk: int):
         "prescription": prescription,
         "prescription_images": prescription_images(prescription),
         "record": record,
+        "refill_rx": refill_rules.rx_number(record=record)
+        if prescription and prescription.refill_of_id
+        else None,
+        "fills": refill_rules.fills(record=record) if record else [],
         "record_form": record_form,
         "profile_form": profile_form,
         "counselling_form": counselling_form,
@@ -180,6 +185,9 @@ def _save(which, *, request, order, patient, prescription, flags, forms) -> bool
                 messages.error(request, "This order has no prescription to record.")
                 return False
             data = dict(form.cleaned_data)
+            # A refill's record is the prescription on file it is filled from.
+            if prescription.refill_of_id:
+                prescription = prescription.refill_of.prescription
             prescription_records.record_save(
                 prescription=prescription, actor=actor, data=data
             )

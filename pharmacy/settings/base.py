@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "csp",
     # Ours
     "pharmacy.apps.PharmacyConfig",
+    "pharmacy.compliance.apps.ComplianceConfig",
+    "checkout.refills.apps.RefillsConfig",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +323,17 @@ OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PI
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # tests point this at a fake
+
+# The country the store sells in: a strength is sold only where it is approved
+# (Strength.approved_markets; catalog/markets.py).
+PHARMACY_MARKET = env("PHARMACY_MARKET", default="US").upper()
+
+# Refills: a prescription expires this many days after it was written; a refill
+# is too early while more than this share of the last fill's supply remains;
+# reminders go out this many days before that supply runs out.
+PRESCRIPTION_VALID_DAYS = env.int("PRESCRIPTION_VALID_DAYS", default=365)
+REFILL_TOO_EARLY_SHARE_LEFT = env.float("REFILL_TOO_EARLY_SHARE_LEFT", default=0.75)
+REFILL_REMINDER_DAYS_BEFORE = env.int("REFILL_REMINDER_DAYS_BEFORE", default=7)
 
 # Largest prescription upload accepted, in bytes.
 PRESCRIPTION_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

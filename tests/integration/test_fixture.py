@@ -75,7 +75,8 @@ def test_prices_are_in_us_dollars(db):
     assert set(StockRecord.objects.values_list("price_currency", flat=True)) == {"USD"}
 
 
-def test_per_tablet_prices_span_the_advertised_range(db):
+def test_per_tablet_prices_span_the_advertised_range_where_25_mg_is_sold(db, settings):
+    settings.PHARMACY_MARKET = "ES"
     _load()
 
     table = product_price_table(product=_baclofen())
@@ -115,7 +116,19 @@ def test_stronger_tablets_cost_more_per_tablet_in_every_pack_size(db):
         assert twenty_five.per_tablet > ten.per_tablet, tablets
 
 
-def test_every_pack_is_in_stock_and_on_the_product_page(client, db):
+def test_in_the_us_25_mg_is_not_sold_and_the_range_is_the_10_mg_packs(db):
+    _load()
+
+    table = product_price_table(product=_baclofen())
+
+    assert table.strengths == [Decimal("10")]
+    assert [n.label for n in table.not_sold] == ["Not sold in the US"]
+    assert "not approved in the US" in table.not_sold[0].reason
+    assert table.per_tablet_range == (Decimal("0.61"), Decimal("1.29"))
+
+
+def test_every_pack_is_in_stock_and_on_the_product_page(client, db, settings):
+    settings.PHARMACY_MARKET = "ES"
     _load()
 
     table = product_price_table(product=_baclofen())

@@ -114,11 +114,13 @@ def test_price_editor_changes_availability_on_a_strength_page(editor_client, dru
     strength = Strength.objects.get(drug=drug, mg=25)
     url = reverse("admin:catalogue_strength_change", args=[strength.pk])
 
-    response = editor_client.post(url, {"_save": "Save"})  # checkbox left unticked
+    # The checkbox left unticked; the markets as the form shows them, one added.
+    response = editor_client.post(url, {"_save": "Save", "approved_markets": "US,ES"})
 
     assert response.status_code == 302
     strength.refresh_from_db()
     assert strength.is_available is False
+    assert strength.approved_markets == "US,ES"
 
 
 # What a price editor may not do.

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.checkout_helpers import ADDRESS, ADULT_DOB, png_upload
-from tests.factories import make_drug, many_packs
+from tests.factories import make_drug, many_packs, reference_data_ensure
 
 # On SQLite with fresh caches; the benchmark's PostgreSQL order costs fewer.
 # 123 measured once the order also records its emails (outbox), the patient's
@@ -27,6 +27,9 @@ def production_like(private_root, tmp_path, settings):
     # Production keeps sessions in the cache, backed by the database.
     settings.SESSION_ENGINE = "pharmacy.sessions"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The shipping country and state licences, as the other checkout tests
+    # ensure them: in the full suite this test has found them missing.
+    reference_data_ensure()
 
 
 def add(client, drug, *, pack: int):

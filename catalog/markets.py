@@ -1,0 +1,65 @@
+"""Which strengths may be sold in the store's market (settings.PHARMACY_MARKET).
+
+A strength records the markets where it is approved (``Strength.approved_markets``,
+ISO country codes). ``strength_sale_refusal`` is the one place that decides
+whether a strength may be sold here; the purchase strategy, the product page,
+reorders and refills all ask it.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+
+# How a market reads in a sentence; any other code is shown as it is.
+MARKET_NAMES = {
+    "US": "the US",
+    "GB": "the UK",
+    "ES": "Spain",
+    "AU": "Australia",
+    "ZA": "South Africa",
+}
+
+
+def current_market() -> str:
+    return settings.PHARMACY_MARKET
+
+
+def market_name(market: str) -> str:
+    return MARKET_NAMES.get(market, market)
+
+
+def default_markets() -> str:
+    """A new strength is approved in this store's market until staff say otherwise."""
+    return current_market()
+
+
+def parse_markets(text: str) -> set[str]:
+    return {code.strip().upper() for code in (text or "").split(",") if code.strip()}
+
+
+def not_sold_label(*, market: str) -> str:
+    return f"Not sold in {market_name(market)}"
+
+
+def strength_sale_refusal(*, strength, market: str) -> str | None:
+    """Why `strength` may not be sold in `market`, or None if it may."""
+    if market.upper() in parse_markets(strength.approved_markets):
+        return None
+    mg = f"{strength.mg.normalize():f}"
+    return (
+        f"{mg} mg {strength.drug.generic_name} tablets are not approved in "
+        f"{market_name(market)}."
+    )
+
+
+def refused_strengths(*, market: str) -> dict[tuple[int, Decimal], str]:
+    """{(drug's parent product id, mg): reason} for every strength `market`
+    may not sell. One query."""
+    from catalog.models import Strength
+    from catalog.selectors import canonical_mg
+
+    return {
+        (s.drug.product_id, canonical_mg(s.mg)): refusal
+        for s in Strength.objects.select_related("drug")
+        if (refusal := strength_sale_refusal(strength=s, market=market))
+    }

@@ -1,0 +1,31 @@
+"""Where the pharmacy may deliver: only to states it holds an active licence in."""
+
+from localflavor.us.us_states import STATE_CHOICES
+
+from pharmacy.compliance.models import StateLicence
+
+_STATE_NAMES = dict(STATE_CHOICES)
+
+
+def state_name(*, state: str) -> str:
+    return str(_STATE_NAMES.get(state, state))
+
+
+def state_delivery_refusal(*, state: str) -> str | None:
+    """Why we can't deliver to `state` (a two-letter code), or None if we can.
+
+    No active licence means no delivery: a state missing from the table is
+    refused, never assumed licensed.
+    """
+    if StateLicence.objects.filter(state=state, is_active=True).exists():
+        return None
+    return (
+        f"Sorry, we can't deliver to {state_name(state=state)}: our pharmacy is not "
+        "licensed there, so we may not send prescription medicines to that state. "
+        "Please use an address in a state we are licensed in (see Licences at the "
+        "foot of the page)."
+    )
+
+
+def active_licences() -> list[StateLicence]:
+    return list(StateLicence.objects.filter(is_active=True))

@@ -59,6 +59,8 @@ def _in_this_folder(item: pytest.Item) -> bool:
     return HERE in Path(str(item.path)).resolve().parents
 
 
+# Last of all the reorderings (pytest-django sorts by database use first).
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     chromium_missing = not CHROMIUM.exists()
     browser_items = []

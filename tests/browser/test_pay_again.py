@@ -14,7 +14,9 @@ from tests.integration.checkout.conftest import SECRET_KEY, FakeStripe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-STRIPE_PAGE = "https://checkout.stripe.test/pay/cs_test_1"
+# Stripe's own host: the only place the CSP (form-action) lets checkout go.
+STRIPE_PAGES = "https://checkout.stripe.com/c/pay/"
+STRIPE_PAGE = STRIPE_PAGES + "cs_test_1"
 
 
 @pytest.fixture
@@ -38,7 +40,9 @@ def failed_card_order(baclofen, settings, private_root):
 @pytest.fixture
 def stripe(settings, httpserver):
     settings.STRIPE_SECRET_KEY = SECRET_KEY
-    return FakeStripe(httpserver, settings)
+    fake = FakeStripe(httpserver, settings)
+    fake.pages = STRIPE_PAGES
+    return fake
 
 
 def fits_360(page: Page) -> None:
@@ -58,7 +62,7 @@ def test_the_customer_pays_again_from_the_emailed_link(
     )[1].split("/", 1)[1].join(["/", ""])
     # The browser never leaves for the internet: Stripe's page is a stand-in.
     page.route(
-        "https://checkout.stripe.test/**",
+        STRIPE_PAGES + "**",
         lambda route: route.fulfill(
             status=200,
             content_type="text/html",

@@ -75,6 +75,9 @@ class FakeStripe:
         self.sessions: dict[str, dict] = {}
         self.intents: dict[str, dict] = {}
         self.refunds: list[dict] = []
+        # Where a session sends the shopper. A browser test uses Stripe's real
+        # host, the only one the Content-Security-Policy lets a form go to.
+        self.pages = "https://checkout.stripe.test/pay/"
         self.failures: dict[tuple[str, str], tuple[int, dict, dict]] = {}
         self.handler_errors: list[str] = []
         # Seconds to wait before answering ``(method, path)``, after acting on
@@ -223,7 +226,7 @@ class FakeStripe:
             "id": session_id,
             "object": "checkout.session",
             "mode": "payment",
-            "url": f"https://checkout.stripe.test/pay/{session_id}",
+            "url": f"{self.pages}{session_id}",
             "amount_total": amount,
             "currency": currency,
             "client_reference_id": form.get("client_reference_id"),

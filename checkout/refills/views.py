@@ -161,7 +161,7 @@ class GuestAccountView(AnonymousOrderMixin, generic.FormView):
     def form_valid(self, form):
         user = form.save()
         Order.objects.filter(pk=self.order.pk, user__isnull=True).update(user=user)
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, user, backend="pharmacy.auth_backends.EmailBackend")
         messages.success(
             self.request,
             "Your account is ready and your order is in it. Once our pharmacist has "

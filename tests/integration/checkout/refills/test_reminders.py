@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 
 from checkout.refills import reminders, rules
@@ -13,6 +14,12 @@ from checkout.refills.models import ReminderSubscription
 from tests.checkout_helpers import ADULT_DOB
 
 pytestmark = pytest.mark.django_db
+
+
+def reminders_sent(**kwargs) -> int:
+    """Send due reminders; the outbox delivers them once the work commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return reminders.reminders_send(**kwargs)
 
 
 def reminder_time(record, *, days_before: float = 6.5) -> datetime.datetime:
@@ -35,12 +42,13 @@ def link(body: str, marker: str) -> str:
 def test_the_reminder_is_sent_once_a_week_before_the_supply_runs_out(
     record, subscribed, customer
 ):
-    assert reminders.reminders_send(now=reminder_time(record, days_before=8)) == 0
+    assert reminders_sent(now=reminder_time(record, days_before=8)) == 0
 
     now = reminder_time(record)
-    assert reminders.reminders_send(now=now) == 1
-    assert reminders.reminders_send(now=now) == 0
-    call_command("send_refill_reminders")  # the real clock: nothing due again
+    assert reminders_sent(now=now) == 1
+    assert reminders_sent(now=now) == 0
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_refill_reminders")  # the real clock: nothing due again
 
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
@@ -49,7 +57,7 @@ def test_the_reminder_is_sent_once_a_week_before_the_supply_runs_out(
 
 
 def test_the_reminder_names_the_drug_and_no_other_health_data(record, subscribed):
-    reminders.reminders_send(now=reminder_time(record))
+    reminders_sent(now=reminder_time(record))
 
     body = mail.outbox[0].body
     assert "baclofen" in body
@@ -66,7 +74,7 @@ def test_the_reminder_names_the_drug_and_no_other_health_data(record, subscribed
 def test_the_reminders_links_refill_and_unsubscribe(
     client, record, subscribed, customer
 ):
-    reminders.reminders_send(now=reminder_time(record))
+    reminders_sent(now=reminder_time(record))
     body = mail.outbox[0].body
     refill_url = link(body, "/refill/")
     stop_url = link(body, "/reminders/stop/")
@@ -93,20 +101,20 @@ def test_a_forged_unsubscribe_link_is_refused(client, subscribed):
 def test_no_reminder_after_opting_out(record, subscribed, customer):
     reminders.subscribe(user=customer, drug=record.drug, active=False)
 
-    assert reminders.reminders_send(now=reminder_time(record)) == 0
+    assert reminders_sent(now=reminder_time(record)) == 0
 
 
 def test_no_reminder_after_the_account_is_closed(record, subscribed, customer):
     customer.is_active = False
     customer.save()
 
-    assert reminders.reminders_send(now=reminder_time(record)) == 0
+    assert reminders_sent(now=reminder_time(record)) == 0
 
 
 def test_no_reminder_when_no_refills_remain(record, subscribed):
     type(record).objects.filter(pk=record.pk).update(quantity_left=0)
 
-    assert reminders.reminders_send(now=reminder_time(record)) == 0
+    assert reminders_sent(now=reminder_time(record)) == 0
 
 
 def test_customer_opts_in_and_out_from_the_account(client, customer, record):
@@ -174,7 +182,7 @@ def test_guests_are_not_offered_reminders_at_checkout(client, drug):
 def test_reminders_stop_once_the_last_fill_is_reminded_even_days_later(
     record, subscribed
 ):
-    reminders.reminders_send(now=reminder_time(record))
+    reminders_sent(now=reminder_time(record))
     later = reminder_time(record, days_before=1)
 
-    assert reminders.reminders_send(now=later) == 0
+    assert reminders_sent(now=later) == 0

@@ -67,13 +67,7 @@ def account_email_send(*, to: str, subject: str, body: str) -> None:
     from django.core.mail import send_mail
 
     try:
-        send_mail(
-            subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [to],
-            connection=OutboxBackend(),
-        )
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
     except Exception:
         logger.exception("Could not send an account email")
 

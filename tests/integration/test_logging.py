@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
-from django.urls import path
+from django.urls import include, path
 
 
 def _forbidden(request):
@@ -26,6 +26,8 @@ urlpatterns = [
     path("forbidden/", _forbidden),
     path("missing/", _missing),
     path("broken/", _broken),
+    # The site's own URLs, which our error pages (header, footer) link to.
+    path("", include("pharmacy.urls")),
 ]
 
 

@@ -15,6 +15,8 @@ from django.urls import reverse
 from catalog.models import PackPrice, Strength
 from catalog.partner.models import StockRecord
 from pharmacy.staff import (
+    CATALOGUE_EDITORS,
+    DEMO_ACCOUNTS,
     PHARMACISTS,
     PRICE_EDITORS,
     REVIEW_MODERATORS,
@@ -335,6 +337,7 @@ def test_demo_staff_create_makes_a_price_editor_a_pharmacist_and_a_moderator(db)
         ("pharmacist", PHARMACISTS),
         ("review-moderator", REVIEW_MODERATORS),
         ("superintendent", SUPERINTENDENTS),
+        ("catalogue-editor", CATALOGUE_EDITORS),
     }
     users = get_user_model().objects
     for account in accounts.values():
@@ -382,12 +385,7 @@ def test_create_demo_staff_prints_new_passwords_once(db):
     call_command("create_demo_staff", stdout=out)
     users = get_user_model().objects
     first = out.getvalue()
-    for username in (
-        "price-editor",
-        "pharmacist",
-        "review-moderator",
-        "superintendent",
-    ):
+    for username, _role in DEMO_ACCOUNTS:
         assert f"username {username!r}" in first
     hashes = dict(users.values_list("username", "password"))
 
@@ -402,14 +400,10 @@ def test_create_demo_staff_prints_new_passwords_once(db):
         for line in first.splitlines()
         if "password '" in line
     ]
-    assert len(printed) == 4
+    assert len(printed) == len(DEMO_ACCOUNTS)
     for password in printed:
         assert password not in second
-    for username, password in zip(
-        ("price-editor", "pharmacist", "review-moderator", "superintendent"),
-        printed,
-        strict=True,
-    ):
+    for (username, _role), password in zip(DEMO_ACCOUNTS, printed, strict=True):
         assert users.get(username=username).check_password(password)
 
 

@@ -9,8 +9,10 @@ Problems are collected page by page and reported together.
 """
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import violations
@@ -146,6 +148,13 @@ def test_every_shopper_page(browser: Browser, live_server, shop, tmp_path, width
         page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
         page.get_by_label(re.compile(r"^Confirm password")).fill(PASSWORD)
         page.get_by_role("button", name="Create account").click()
+        expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+        look.check("registration: check your inbox")
+        # The account opens from the emailed link (registration names no one).
+        [link] = re.findall(
+            r"https?://\S+/accounts/activate/\S+/", mail.outbox[-1].body
+        )
+        page.goto(url + urlsplit(link).path)
         expect(page.get_by_text("Welcome, your account is ready")).to_be_visible()
         look.check("welcome")
         customer = UserFactory._meta.model.objects.get(email=EMAIL)

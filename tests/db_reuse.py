@@ -111,7 +111,17 @@ def contents_restore(contents: str) -> None:
     from django.core.management.color import no_style
     from django.db import connection
 
+    pending_checks = connection.vendor == "postgresql" and connection.in_atomic_block
+    if pending_checks:
+        # PostgreSQL refuses to TRUNCATE a table with deferred foreign-key
+        # checks still pending in this transaction: run them now, then defer
+        # again so the rows can be put back in any order.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, inhibit_post_migrate=True)
+    if pending_checks:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     connection.creation.deserialize_db_from_string(contents)
     statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
     if statements:

@@ -356,6 +356,7 @@ def test_two_pharmacists_approving_at_once_charge_the_card_once(
     start_card_checkout()
     client.get(reverse("checkout:stripe-return"), {"session_id": "cs_test_1"})
     order = Order.objects.get()
+    pharmacist_checks_record(order=order)
     other = UserFactory(is_staff=True)
     other.groups.add(staff_groups_ensure()[PHARMACISTS])
     # Stripe takes a moment to answer the capture, so the presses overlap.

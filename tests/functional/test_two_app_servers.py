@@ -26,7 +26,7 @@ from catalog.partner.models import StockRecord
 from checkout.basket.models import Basket
 from checkout.models import CheckoutAttempt, PatientDetails, Prescription
 from tests.checkout_helpers import ADDRESS, ADULT_DOB, png_upload
-from tests.factories import make_drug
+from tests.factories import make_drug, reference_data_ensure
 
 # Committed data: the app servers have their own database connections.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -200,8 +200,10 @@ def told_sold_out(path: str, told: str, pack: Product) -> bool:
 
 @pytest.fixture
 def united_states():
-    """The one shipping country. A data migration adds it, but an earlier
-    transactional test's flush may have emptied the table."""
+    """The one shipping country and the states we are licensed in. Data
+    migrations add them, but an earlier transactional test's flush may have
+    emptied the tables."""
+    reference_data_ensure()
     Country.objects.update_or_create(
         iso_3166_1_a2="US",
         defaults={

@@ -90,7 +90,8 @@ def source_of(order: Order) -> Source | None:
 # -- what the pharmacist's queue shows --------------------------------------------
 
 
-def _payment(order: Order) -> OrderPayment | None:
+def payment_loaded(order: Order) -> OrderPayment | None:
+    """The order's payment as loaded with it (select_related), if it has one."""
     try:
         return order.payment
     except OrderPayment.DoesNotExist:
@@ -99,7 +100,7 @@ def _payment(order: Order) -> OrderPayment | None:
 
 def payment_problem(order: Order) -> str | None:
     """Why the order's payment could not be taken, while it can't; else None."""
-    payment = _payment(order)
+    payment = payment_loaded(order)
     if payment is None or payment.state != PaymentState.CAPTURE_FAILED:
         return None
     return payment.problem or "The card payment could not be taken."
@@ -107,7 +108,7 @@ def payment_problem(order: Order) -> str | None:
 
 def payment_in_flight(order: Order) -> bool:
     """A Stripe call was decided and its outcome is not recorded yet."""
-    payment = _payment(order)
+    payment = payment_loaded(order)
     return payment is not None and payment.state in PAYMENT_IN_FLIGHT
 
 
@@ -125,7 +126,7 @@ def authorisation_lapses_within(
 ) -> bool:
     """True if the card hold lapses (or has lapsed) within ``hours``: capture
     it soon, or it will fail."""
-    payment = _payment(order)
+    payment = payment_loaded(order)
     expires = authorisation_expires_at(payment) if payment else None
     if expires is None:
         return False
@@ -134,7 +135,7 @@ def authorisation_lapses_within(
 
 def payment_summary(order: Order, *, now: datetime.datetime | None = None) -> str:
     """One line for staff: where the order's money is."""
-    payment = _payment(order)
+    payment = payment_loaded(order)
     if payment is None:
         return "No payment recorded"
     problem = payment_problem(order)

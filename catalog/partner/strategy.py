@@ -171,22 +171,19 @@ class Default(strategy.Default):
 
     def strength_on_sale(self, product) -> bool:
         """Switched on by staff, and approved in the store's market."""
-        if not product.is_child:
-            return True
-        facts = selectors.variant_facts(product=product)
-        if facts is None:
-            return True
-        return (
-            product.parent_id,
-            facts[0],
-        ) not in self.withdrawn() and not self.market_refusal(product)
+        key = _strength_key(product)
+        return key is None or (
+            key not in self.withdrawn() and key not in self.market_refusals()
+        )
 
     def market_refusal(self, product) -> str | None:
         """Why the pack's strength is not sold in the store's market, if it is
         not. The decision is markets.strength_sale_refusal's; this looks it up."""
-        facts = selectors.variant_facts(product=product) if product.is_child else None
-        if facts is None:
-            return None
+        key = _strength_key(product)
+        return None if key is None else self.market_refusals().get(key)
+
+    def market_refusals(self) -> dict:
+        """(parent product id, mg) -> reason, for strengths not sold in our market."""
         if self._market_refusals is None:
             market = markets.current_market()
             self._market_refusals = catalog_cache.cached(
@@ -194,7 +191,13 @@ class Default(strategy.Default):
                 scopes=[catalog_cache.LISTING],
                 compute=lambda: markets.refused_strengths(market=market),
             )
-        return self._market_refusals.get((product.parent_id, facts[0]))
+        return self._market_refusals
+
+
+def _strength_key(product) -> tuple | None:
+    """(parent product id, mg) of a pack; None for a parent or a bare product."""
+    facts = selectors.variant_facts(product=product) if product.is_child else None
+    return None if facts is None else (product.parent_id, facts[0])
 
 
 class Selector(strategy.Selector):

@@ -9,14 +9,7 @@ never a payment source's name.
 import datetime
 
 from checkout import payments
-from checkout.models import OrderPayment, PaymentMethod, PaymentState
-
-
-def _payment(order) -> OrderPayment | None:
-    try:
-        return order.payment
-    except OrderPayment.DoesNotExist:
-        return None
+from checkout.models import PaymentMethod, PaymentState
 
 
 def authorisation_summary(order, *, now: datetime.datetime | None = None) -> str:
@@ -28,7 +21,7 @@ def authorisation_summary(order, *, now: datetime.datetime | None = None) -> str
 def card_effect(order, *, action: str) -> str:
     """What an action will do to the customer's card or invoice, in words the
     confirmation page shows before the pharmacist commits."""
-    payment = _payment(order)
+    payment = payments.payment_loaded(order)
     by_card = payment is not None and payment.method == PaymentMethod.CARD
     charged = by_card and payment.state == PaymentState.CAPTURED
     total = f"{order.total_incl_tax} {order.currency}"

@@ -78,6 +78,7 @@ class GuestBuyer(HttpUser):
                 "csrfmiddlewaretoken": token,
                 "full_name": "Bench Shopper",
                 "date_of_birth": "1980-05-17",
+                "counselling": "no",
             },
             name="checkout: patient",
         )

@@ -10,10 +10,12 @@ the "catalog" alias is a dummy and nothing is cached, which is always correct.
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.cache import caches
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
 TIMEOUT = 60 * 60
@@ -44,6 +46,9 @@ def bump(*scopes: str) -> None:
     the old committed data under the first new version."""
 
     def _bump():
+        memo = _request_memo.get()
+        if memo:
+            memo.clear()
         cache = _cache()
         for scope in scopes:
             try:
@@ -74,10 +79,54 @@ def reviews_changed(*, product_id: int) -> None:
 
 
 def cached(*, name: str, scopes: list[str], compute: Callable[[], T]) -> T:
-    return _cache().get_or_set(_key(name, scopes), compute, TIMEOUT)
+    """The value computed at the scopes' current versions. The versions and the
+    value come back in one round trip (the value is stored beside the versions
+    it was computed at, read before computing), and a request asks at most
+    once per name (see RequestMemoMiddleware)."""
+    memo = _request_memo.get()
+    memo_key = (name, *scopes)
+    if memo is not None and memo_key in memo:
+        return memo[memo_key]
+    keys = _version_keys(scopes)
+    value_key = f"catalog:value:{name}:" + ".".join(scopes)
+    found = _cache().get_many([*keys, value_key])
+    current = tuple(
+        found.get(key) or _version(scope)
+        for key, scope in zip(keys, scopes, strict=True)
+    )
+    stored = found.get(value_key)
+    if stored is not None and stored[0] == current:
+        value = stored[1]
+    else:
+        value = compute()
+        _cache().set(value_key, (current, value), TIMEOUT)
+    if memo is not None:
+        memo[memo_key] = value
+    return value
 
 
-def _rows_scope(model) -> str:
+# What this request has already read through cached(); None outside a request.
+_request_memo: ContextVar[dict | None] = ContextVar("catalog_memo", default=None)
+
+
+class RequestMemoMiddleware:
+    """Keeps each cached() answer for the rest of the request: a checkout step
+    asks for the same reference data (licensed states, withdrawn strengths,
+    whether offers exist) from several places. A bump clears it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_memo.reset(token)
+
+
+def rows_scope(*, model) -> str:
+    """The scope renewed by rows_changed: any save or delete of the model."""
     return f"rows:{model._meta.label_lower}"
 
 
@@ -85,16 +134,28 @@ def rows_exist(*, model) -> bool:
     """Whether the model's table has any row at all. Features a shop may not
     use (offers, product options) skip their queries while it has none;
     rows_changed, sent on every save and delete, keeps the answer current."""
-    scope = _rows_scope(model)
+    scope = rows_scope(model=model)
     return cached(name=scope, scopes=[scope], compute=model._default_manager.exists)
 
 
 def rows_changed(*, model) -> None:
-    bump(_rows_scope(model))
+    bump(rows_scope(model=model))
 
 
-def _key(name: str, scopes: list[str]) -> str:
-    return f"catalog:{name}:" + ".".join(str(v) for v in versions(scopes))
+def rows_watch(*models) -> None:
+    """Renew rows_scope(model) on every save and delete of these models, for
+    reference data read through cached() (call from an AppConfig.ready)."""
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _rows_changed_receiver,
+                sender=model,
+                dispatch_uid=f"rows-watch:{model._meta.label_lower}:{id(signal)}",
+            )
+
+
+def _rows_changed_receiver(sender, **kwargs) -> None:
+    rows_changed(model=sender)
 
 
 def _version_keys(scopes: list[str]) -> list[str]:

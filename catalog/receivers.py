@@ -8,7 +8,14 @@ from oscar.apps.offer.models import ConditionalOffer
 from oscar.apps.voucher.models import Voucher
 
 from catalog import cache, search
-from catalog.models import Drug, MonographSection, Option, Product, Strength
+from catalog.models import (
+    Drug,
+    MonographSection,
+    Option,
+    Product,
+    ProductAttributeValue,
+    Strength,
+)
 from catalog.partner.models import StockRecord
 from catalog.reviews.models import ProductReview
 
@@ -33,6 +40,12 @@ def stockrecord_deleted(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Product)
 def product_changed(sender, instance, **kwargs):
     cache.product_changed(product_id=_drug_product_id(instance))
+
+
+@receiver([post_save, post_delete], sender=ProductAttributeValue)
+def pack_fact_changed(sender, instance, **kwargs):
+    # A pack's strength and size: Oscar saves them after the product itself.
+    cache.product_changed(product_id=_drug_product_id(instance.product))
 
 
 @receiver([post_save, post_delete], sender=Strength)

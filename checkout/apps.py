@@ -8,7 +8,13 @@ class CheckoutConfig(apps.CheckoutConfig):
 
     def ready(self) -> None:
         super().ready()
+        from oscar.apps.payment.models import SourceType
+
+        from catalog import cache
         from checkout import repay_views, views, webhooks
+
+        # Placing an order reads its payment source type through the cache.
+        cache.rows_watch(SourceType)
 
         self.patient_view = views.PatientDetailsView
         self.prescription_view = views.PrescriptionView

@@ -22,6 +22,7 @@ from checkout.models import (
     PatientDetails,
     Prescription,
 )
+from checkout.shipping import countries
 from checkout.shipping.repository import Repository
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def _lock_and_check_stock(*, basket: Basket) -> None:
         # The locked, current record is the one Oscar allocates from; its
         # product is the line's, already loaded with its class.
         record.product = line.product
+        record.locked_for_update = True
         line.stockrecord = record
         # The strategy decides, on the locked record: a strength can be
         # withdrawn, or the last packs sold, while the shopper pays.
@@ -110,6 +112,7 @@ def order_place(
             .get(pk=attempt.basket_id)
             .vouchers_known_absent()
         )
+        basket.lines_read_fresh = True
         basket.strategy = Selector().strategy(user=attempt.user).read_from_database()
         method, charge, total = basket_total(
             basket=basket, shipping_method_code=attempt.shipping_method_code
@@ -175,6 +178,8 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
         to_status=order.status,
         note=attempt.get_payment_method_display(),
     )
+    # Placed without surcharges: the email's totals need not ask for them.
+    order._prefetched_objects_cache = {"surcharges": order.surcharges.none()}
     notifications.order_email_send(order=order, code=notifications.ORDER_PLACED)
     return order
 
@@ -196,5 +201,6 @@ def _reviews_changed(*, basket: Basket, attempt: CheckoutAttempt) -> None:
 
 def _shipping_address(fields: dict) -> ShippingAddress:
     address = ShippingAddress(**fields)
+    countries.address_country_attach(address)
     address.save()
     return address

@@ -13,6 +13,7 @@ from django.utils import timezone
 from oscar.apps.order.models import Order, PaymentEvent, PaymentEventType
 from oscar.apps.payment.models import Source, SourceType
 
+from catalog import cache as catalog_cache
 from checkout.models import (
     PAYMENT_IN_FLIGHT,
     PAYMENT_TRANSITIONS,
@@ -52,15 +53,22 @@ def payment_move(payment: OrderPayment, to: PaymentState, **fields) -> None:
     payment.save(update_fields=["state", "updated_at", *fields])
 
 
+def _source_type_id(*, name: str) -> int:
+    return catalog_cache.cached(
+        name=f"payment-source-type:{name}",
+        scopes=[catalog_cache.rows_scope(model=SourceType)],
+        compute=lambda: SourceType.objects.get_or_create(name=name)[0].pk,
+    )
+
+
 def payment_record(*, order: Order, attempt: CheckoutAttempt) -> OrderPayment:
     """The payment of a newly placed order (and Oscar's source for it)."""
     card = attempt.payment_method == PaymentMethod.CARD
-    source_type, _ = SourceType.objects.get_or_create(
-        name=SOURCE_NAMES[PaymentMethod(attempt.payment_method)]
-    )
     Source.objects.create(
         order=order,
-        source_type=source_type,
+        source_type_id=_source_type_id(
+            name=SOURCE_NAMES[PaymentMethod(attempt.payment_method)]
+        ),
         currency=attempt.currency,
         amount_allocated=attempt.amount if card else Decimal("0.00"),
         reference=attempt.stripe_payment_intent_id if card else f"INV-{order.number}",

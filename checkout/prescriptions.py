@@ -5,11 +5,13 @@ order lifecycle (checkout/lifecycle.py) records the decisions.
 """
 
 import datetime
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from stdnum import luhn
 
@@ -142,29 +144,75 @@ def order_supply(*, order) -> list[LineSupply]:
     return rows
 
 
+def basket_patient(*, basket) -> PatientDetails | None:
+    """Who the basket's medicine is for, or None. Read once per request: the
+    answer is kept on the basket, as Django keeps a one-to-one it has read,
+    and saving through this module keeps it current."""
+    return _basket_one_to_one(basket=basket, model=PatientDetails)
+
+
+def basket_prescription(*, basket) -> Prescription | None:
+    """The prescription given at checkout (with the record a refill is of),
+    or None; read once per request, like basket_patient."""
+    return _basket_one_to_one(basket=basket, model=Prescription)
+
+
+_CHECKOUT_RELATIONS = {
+    PatientDetails: PatientDetails._meta.get_field("basket").remote_field,
+    Prescription: Prescription._meta.get_field("basket").remote_field,
+}
+
+
+def _basket_one_to_one(*, basket, model):
+    if not basket.id:
+        return None
+    relation = _CHECKOUT_RELATIONS[model]
+    if not relation.is_cached(basket):
+        # Both, in one query: a checkout step that asks for one asks for the
+        # other too.
+        loaded = basket._meta.model.objects.select_related(
+            "patient", "prescription__refill_of"
+        ).get(pk=basket.pk)
+        for each in _CHECKOUT_RELATIONS.values():
+            if not each.is_cached(basket):
+                found = getattr(loaded, each.get_accessor_name(), None)
+                each.set_cached_value(basket, found)
+    return relation.get_cached_value(basket)
+
+
 def patient_details_save(*, basket, data: dict) -> None:
     """Keep the patient's details with the basket until the order is placed."""
-    PatientDetails.objects.update_or_create(
-        basket=basket,
-        defaults={
-            "full_name": data["full_name"].strip(),
-            "date_of_birth": data["date_of_birth"],
-            "allergies": data.get("allergies", "").strip(),
-            "medical_conditions": data.get("medical_conditions", "").strip(),
-            "current_medicines": data.get("current_medicines", "").strip(),
-            "counselling_wanted": {"yes": True, "no": False}.get(
-                data.get("counselling", "")
-            ),
-            "counselling_phone": data.get("counselling_phone", "").strip(),
-            "counselling_best_time": data.get("counselling_best_time", "").strip(),
-        },
-    )
+    fields = {
+        "full_name": data["full_name"].strip(),
+        "date_of_birth": data["date_of_birth"],
+        "allergies": data.get("allergies", "").strip(),
+        "medical_conditions": data.get("medical_conditions", "").strip(),
+        "current_medicines": data.get("current_medicines", "").strip(),
+        "counselling_wanted": {"yes": True, "no": False}.get(
+            data.get("counselling", "")
+        ),
+        "counselling_phone": data.get("counselling_phone", "").strip(),
+        "counselling_best_time": data.get("counselling_best_time", "").strip(),
+    }
+    patient = basket_patient(basket=basket)
+    if patient is not None:
+        for name, value in fields.items():
+            setattr(patient, name, value)
+        patient.save(update_fields=list(fields))
+        return
+    try:
+        # Outside a transaction a lone INSERT needs no savepoint to fail on.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            PatientDetails.objects.create(basket=basket, **fields)
+    except IntegrityError:
+        # A second submit of the form got there first: update its row.
+        PatientDetails.objects.filter(basket=basket).update(**fields)
 
 
 def prescription_save(*, basket, data: dict, upload_kind: UploadKind | None) -> None:
     """Keep the prescription with the basket; a new one replaces the old, file
     included, so no stray health data is left behind."""
-    old = Prescription.objects.filter(basket=basket).first()
+    old = basket_prescription(basket=basket)
     if old is not None:
         if old.file:
             old.file.delete(save=False)
@@ -187,11 +235,11 @@ def prescription_save(*, basket, data: dict, upload_kind: UploadKind | None) -> 
 
 
 def basket_patient_captured(*, basket) -> bool:
-    return PatientDetails.objects.filter(basket=basket).exists()
+    return basket_patient(basket=basket) is not None
 
 
 def basket_prescription_captured(*, basket) -> bool:
-    return Prescription.objects.filter(basket=basket).exists()
+    return basket_prescription(basket=basket) is not None
 
 
 FILE_KIND_LABELS = {
@@ -212,8 +260,8 @@ class CheckoutReview:
 
 
 def basket_checkout_review(*, basket) -> CheckoutReview | None:
-    patient = PatientDetails.objects.filter(basket=basket).first()
-    prescription = Prescription.objects.filter(basket=basket).first()
+    patient = basket_patient(basket=basket)
+    prescription = basket_prescription(basket=basket)
     if patient is None:
         return None
     if prescription is None:

@@ -9,6 +9,7 @@ prescription (only for prescription medicines) -> payment method -> preview.
 import logging
 
 from django import http
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
@@ -20,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from oscar.apps.checkout import exceptions
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.utils import CheckoutSessionData
+from oscar.apps.order.models import Order
 
 from checkout import fulfilment, orders, prescriptions, stripe_gateway
 from checkout.basket.models import Basket
@@ -28,6 +30,7 @@ from checkout.models import CheckoutAttempt, PaymentMethod
 from checkout.refills import reminders as refill_reminders
 from checkout.refills import rules as refill_rules
 from checkout.refills import services as refills
+from checkout.shipping import countries
 from pharmacy.compliance import licensing
 from pharmacy.customer import order_status
 
@@ -43,11 +46,21 @@ class PharmacyCheckoutMixin:
         address = self.get_shipping_address(request.basket)
         if address is None:
             return
-        refusal = licensing.state_delivery_refusal(state=address.state)
+        refusal = licensing.state_delivery_refusal(
+            state=address.state, fresh=self.licences_read_fresh(request)
+        )
         if refusal:
             raise exceptions.FailedPreCondition(
                 url=reverse("checkout:shipping-address"), message=refusal
             )
+
+    def licences_read_fresh(self, request) -> bool:
+        return False
+
+    def get_shipping_address(self, basket):
+        address = super().get_shipping_address(basket)
+        countries.address_country_attach(address)
+        return address
 
     def check_patient_details_are_captured(self, request):
         if not prescriptions.basket_patient_captured(basket=request.basket):
@@ -111,8 +124,10 @@ class PatientDetailsView(
     pre_conditions = DETAILS_CAPTURED
 
     def get_initial(self):
-        patient = getattr(self.request.basket, "patient", None)
-        if patient is None or not self.request.basket.id:
+        if self.request.method != "GET":
+            return {}  # a posted form is bound: initial values go unused
+        patient = prescriptions.basket_patient(basket=self.request.basket)
+        if patient is None:
             refill = refills.basket_refill(basket=self.request.basket)
             if refill is not None:
                 return refills.refill_patient_initial(record=refill)
@@ -204,6 +219,10 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         "check_prescription_is_captured",
         "check_payment_method_is_chosen",
     ]
+
+    def licences_read_fresh(self, request) -> bool:
+        # Placing the order: the table, not the cache, has the last word.
+        return request.method == "POST"
 
     def get(self, request, *args, **kwargs):
         if not self.preview:
@@ -328,6 +347,10 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
     def _thank_you(self, order):
         self.checkout_session.flush()
         self.request.session["checkout_order_id"] = order.pk
+        # The submitted basket is no basket to come back to: the next page
+        # starts a new one instead of asking for this one again.
+        self.request.cookies_to_delete.append(settings.OSCAR_BASKET_COOKIE_OPEN)
+        self.request.basket = Basket()
         return redirect("checkout:thank-you")
 
 
@@ -419,8 +442,20 @@ class ThankYouView(oscar_views.ThankYouView):
     """Oscar's confirmation page; the guest's browser remembers the order, so
     "Follow your order" opens its status without asking for the email."""
 
+    def get_context_data(self, **kwargs):
+        # Oscar's marks the order as tracked for analytics (an UPDATE on every
+        # thank-you page); the shop sends no analytics.
+        return super(oscar_views.ThankYouView, self).get_context_data(**kwargs)
+
     def get_object(self, queryset=None):
-        order = super().get_object(queryset)
+        # Only the order this browser placed: Oscar's lets a superuser open any
+        # order's page by number, which a pharmacy's health data forbids.
+        order_id = self.request.session.get("checkout_order_id")
+        order = (
+            Order.objects.select_related("payment").filter(pk=order_id).first()
+            if order_id
+            else None
+        )
         if order is not None and not order.user_id:
             order_status.guest_order_remember(
                 session=self.request.session, order_number=order.number

@@ -8,13 +8,24 @@ autocommit is atomic already. Inside a transaction, Django's way is kept."""
 import logging
 
 from django.contrib.sessions.backends import cached_db
-from django.contrib.sessions.backends.base import CreateError, UpdateError
+from django.contrib.sessions.backends.base import (
+    VALID_KEY_CHARS,
+    CreateError,
+    UpdateError,
+)
 from django.db import DatabaseError, IntegrityError, router, transaction
+from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
 
 
 class SessionStore(cached_db.SessionStore):
+    def _get_new_session_key(self) -> str:
+        # Django asks the cache and the database whether a new random key is
+        # taken; save(must_create=True) refuses a taken one anyway, and
+        # create() then draws another.
+        return get_random_string(32, VALID_KEY_CHARS)
+
     def save(self, must_create=False):
         using = router.db_for_write(self.model)
         if (

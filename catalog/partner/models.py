@@ -1,3 +1,5 @@
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from oscar.apps.partner.abstract_models import AbstractStockRecord
 from simple_history import register
 
@@ -17,6 +19,7 @@ class StockRecord(AbstractStockRecord):
         record = super().from_db(db, field_names, values)
         if _SHOWN_FIELDS.issubset(field_names):
             record.remember_shown_facts()
+            record.below_threshold_seen = record.is_below_threshold
         return record
 
     def post_save_signal(self):
@@ -28,6 +31,21 @@ class StockRecord(AbstractStockRecord):
             super().post_save_signal()
         finally:
             del self.skip_history_when_saving
+
+    def allocate(self, quantity):
+        """Oscar's, less its re-read of num_allocated when this record was
+        read under the row lock (checkout/orders.py): nobody else can have
+        changed it, so the new figure is the old one plus the quantity."""
+        if not getattr(self, "locked_for_update", False):
+            return super().allocate(quantity)
+        if not self.can_track_allocations:
+            return
+        self.pre_save_signal()
+        type(self).objects.filter(pk=self.pk).update(
+            num_allocated=Coalesce(F("num_allocated"), 0) + quantity
+        )
+        self.num_allocated = (self.num_allocated or 0) + quantity
+        self.post_save_signal()
 
     def shown_facts(self) -> tuple:
         return (

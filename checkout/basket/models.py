@@ -6,25 +6,24 @@ from oscar.core.loading import get_model
 
 from catalog import cache as catalog_cache
 from catalog import selectors
+from checkout.basket import packs
 
 
 class Basket(AbstractBasket):
+    # Placing an order sets this: its lines are read in full from the
+    # database, never through the catalogue cache.
+    lines_read_fresh = False
+
     def all_lines(self):
         # Everything the checkout reads from a line (stock record, pack facts,
-        # drug, product class) comes in with it, in one query (two with
-        # options), so a checkout step costs the same for one line or twenty.
+        # drug, product class) comes with it, so a checkout step costs the same
+        # for one line or twenty: the lines and their packs in one query, the
+        # drugs from the catalogue cache (checkout/basket/packs.py).
         if self.id is None:
             return self.lines.model.objects.none()
         if self._lines is None:
             lines = (
-                self.lines.select_related(
-                    "stockrecord",
-                    "product__product_class",
-                    "product__drug",
-                    "product__parent__product_class",
-                    "product__parent__drug",
-                )
-                .annotate(**selectors.pack_fact_subqueries("product"))
+                self.lines.select_related("stockrecord", "product")
                 .prefetch_related(
                     # No options in the shop means no line attributes: an
                     # empty prefetch that asks the database nothing.
@@ -37,12 +36,12 @@ class Basket(AbstractBasket):
                 )
                 .order_by(self._meta.pk.name)
             )
+            if self.lines_read_fresh:
+                lines = lines.select_related(
+                    "product__parent__product_class", "product__parent__drug"
+                ).annotate(**selectors.pack_fact_subqueries("product"))
             for line in lines:  # evaluated once; the queryset keeps the rows
-                selectors.pack_facts_remember(
-                    product=line.product,
-                    strength=line.pack_strength,
-                    tablets=line.pack_tablets,
-                )
+                _pack_facts_attach(line, fresh=self.lines_read_fresh)
             self._lines = lines
         return self._lines
 
@@ -71,3 +70,17 @@ class Basket(AbstractBasket):
 
 
 from oscar.apps.basket.models import *  # noqa: E402, F403
+
+
+def _pack_facts_attach(line, *, fresh: bool) -> None:
+    product = line.product
+    if fresh:
+        selectors.pack_facts_remember(
+            product=product, strength=line.pack_strength, tablets=line.pack_tablets
+        )
+        return
+    if product.parent_id is None:
+        return  # a product that is not a pack: its facts are looked up as asked
+    drug = packs.drug_packs(parent_id=product.parent_id)
+    product.parent = drug.parent
+    product.__dict__["_pack_facts"] = drug.facts.get(product.pk)

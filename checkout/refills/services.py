@@ -4,6 +4,7 @@ on file, so checkout skips the upload and the pharmacist sees the record."""
 from django.db import transaction
 
 from catalog.models import Product
+from checkout import prescriptions
 from checkout.models import PatientDetails, Prescription, PrescriptionRecord
 from checkout.refills import rules
 
@@ -14,19 +15,10 @@ class RefillRefused(Exception):
 
 def basket_refill(*, basket) -> PrescriptionRecord | None:
     """The prescription on file this basket refills, if it is a refill."""
-    if not basket.id:
+    prescription = prescriptions.basket_prescription(basket=basket)
+    if prescription is None or prescription.source != Prescription.Source.REFILL:
         return None
-    # Asked several times per checkout step; the answer is kept on the basket.
-    if "_refill_of" not in basket.__dict__:
-        prescription = (
-            Prescription.objects.filter(
-                basket=basket, source=Prescription.Source.REFILL
-            )
-            .select_related("refill_of")
-            .first()
-        )
-        basket.__dict__["_refill_of"] = prescription.refill_of if prescription else None
-    return basket.__dict__["_refill_of"]
+    return prescription.refill_of
 
 
 @transaction.atomic
@@ -51,7 +43,6 @@ def refill_to_basket(*, record: PrescriptionRecord, basket) -> Product:
     Prescription.objects.create(
         basket=basket, source=Prescription.Source.REFILL, refill_of=record
     )
-    basket.__dict__["_refill_of"] = record
     return pack
 
 

@@ -2,5 +2,13 @@ import oscar.apps.shipping.apps as apps
 
 
 class ShippingConfig(apps.ShippingConfig):
-    # Forked only for repository.py: our standard and express methods.
+    # Forked for repository.py (our standard and express methods) and
+    # countries.py (shipping countries through the cache).
     name = "checkout.shipping"
+
+    def ready(self):
+        super().ready()
+        from catalog import cache
+        from checkout.shipping.countries import Country
+
+        cache.rows_watch(Country)

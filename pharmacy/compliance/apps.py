@@ -6,3 +6,10 @@ class ComplianceConfig(AppConfig):
     label = "compliance"
     verbose_name = "Licences and policies"
     default_auto_field = "django.db.models.AutoField"
+
+    def ready(self):
+        from catalog import cache
+        from pharmacy.compliance.models import StateLicence
+
+        # Checkout steps read the licensed states through the cache.
+        cache.rows_watch(StateLicence)

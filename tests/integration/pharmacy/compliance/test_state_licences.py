@@ -3,10 +3,11 @@ payment, with the state named; the Licences page lists the licences."""
 
 import pytest
 from django.urls import reverse
+from oscar.apps.order.models import Order
 
 from pharmacy.compliance import licensing
 from pharmacy.compliance.models import StateLicence
-from tests.checkout_helpers import ADDRESS
+from tests.checkout_helpers import ADDRESS, guest_checkout_to_preview
 from tests.html import find_all, page, text
 
 pytestmark = pytest.mark.django_db
@@ -60,10 +61,34 @@ def test_an_address_in_an_unlicensed_state_is_refused_at_the_address_step(
 def test_a_licence_withdrawn_mid_checkout_stops_the_later_steps(client, product):
     to_address_step(client, product)
     client.post(reverse("checkout:shipping-address"), ADDRESS)
-    StateLicence.objects.filter(state="IL").update(is_active=False)
+    licence = StateLicence.objects.get(state="IL")
+    licence.is_active = False
+    licence.save()  # as the admin does
     response = client.get(reverse("checkout:shipping-method"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("checkout:shipping-address")
     assert "we can't deliver to Illinois" in text(page(response))
+
+
+def test_placing_the_order_reads_the_licences_themselves_not_the_cache(
+    client, product, settings
+):
+    """Steps read the licensed states through the cache, which saves renew; a
+    bulk update sends no signal, so placing the order asks the table."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "catalog": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    guest_checkout_to_preview(client, product_page_add_url=add_url(product))
+    StateLicence.objects.filter(state="IL").update(is_active=False)
+    assert client.get(reverse("checkout:preview")).status_code == 200  # cached
+
+    response = client.post(
+        reverse("checkout:preview"), {"action": "place_order"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("checkout:shipping-address")
+    assert "we can't deliver to Illinois" in text(page(response))
+    assert not Order.objects.exists()
 
 
 def test_the_licences_page_lists_each_licence_with_its_number(client):

@@ -1,10 +1,14 @@
 """A basket loads its lines with what the checkout reads from them."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oscar.apps.catalogue.models import Option
 
+from catalog import selectors
+from catalog.models import Product
 from catalog.partner.strategy import Selector
 from checkout.basket.models import Basket
 from tests.factories import make_drug
@@ -50,3 +54,56 @@ def test_a_line_option_set_up_later_is_loaded_with_the_line():
     assert [(a.option.code, a.value) for a in line.attributes.all()] == [
         ("label-note", "Large")
     ]
+
+
+def test_lines_come_with_their_drug_and_pack_facts_in_one_query_once_cached():
+    drug = make_drug()
+    basket = Basket.objects.create()
+    basket.strategy = Selector().strategy()
+    basket.add_product(pack_of(drug), 2)
+    reloaded(basket).all_lines()  # the drug's packs are cached here
+
+    fresh = reloaded(basket)
+    with CaptureQueriesContext(connection) as ctx:
+        (line,) = fresh.all_lines()
+        assert line.product.parent.drug.generic_name == drug.generic_name
+        assert line.product.get_product_class().requires_shipping
+        assert selectors.variant_facts(product=line.product) == (Decimal("10"), 30)
+        assert fresh.is_shipping_required()
+
+    assert len(ctx.captured_queries) == 1
+
+
+def test_a_drug_edited_in_the_admin_shows_in_baskets_at_once():
+    drug = make_drug()
+    basket = Basket.objects.create()
+    basket.strategy = Selector().strategy()
+    basket.add_product(pack_of(drug), 1)
+    reloaded(basket).all_lines()
+
+    drug.product.is_public = False
+    drug.product.save()
+
+    (line,) = reloaded(basket).all_lines()
+    assert line.product.parent.is_public is False
+    info = fresh_info(basket, line)
+    assert not info.availability.is_available_to_buy
+
+
+def test_placing_an_order_reads_the_lines_drugs_from_the_database():
+    drug = make_drug()
+    basket = Basket.objects.create()
+    basket.strategy = Selector().strategy()
+    basket.add_product(pack_of(drug), 1)
+    reloaded(basket).all_lines()  # cached while public
+    Product.objects.filter(pk=drug.product.pk).update(is_public=False)  # no signal
+
+    cached = reloaded(basket)
+    assert cached.all_lines()[0].product.parent.is_public is True
+    placing = reloaded(basket)
+    placing.lines_read_fresh = True
+    assert placing.all_lines()[0].product.parent.is_public is False
+
+
+def fresh_info(basket, line):
+    return Selector().strategy().fetch_for_line(line)

@@ -11,11 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog import search
+from catalog.models import Drug
+from catalog.synthetic import synthetic_catalogue_generate, synthetic_name
 from tests.factories import make_drug, many_packs
 
 pytestmark = pytest.mark.django_db
 
 BACLOFEN_TERMS = "spasticity, muscle relaxant, multiple sclerosis"
+# The page with its count of every match, images, packs, strengths.
+SEARCH_QUERIES = 4
 
 
 @pytest.fixture
@@ -155,3 +159,81 @@ def test_ranked_search_puts_the_name_match_first():
     make_drug(title="Baclofen")
     results = search.products_search(text="baclofen")
     assert [p.title for p, _ in results.cards] == ["Baclofen", "Zeta"]
+
+
+@pytest.mark.parametrize("word", ["Lioresal", "spasticity", "relaxant", "sclerosis"])
+def test_every_prefix_of_a_word_finds_the_drug_while_typing(client, baclofen, word):
+    for end in range(1, len(word) + 1):
+        _, html = search_page(client, word[:end])
+        assert "Baclofen" in card_titles(html), word[:end]
+
+
+@pytest.mark.parametrize(
+    ("title", "typed"),
+    [("Theophylline", "the"), ("Ondansetron", "on"), ("Nortriptyline", "nor")],
+)
+def test_a_name_that_starts_like_a_common_word_is_found_as_typed(client, title, typed):
+    make_drug(title=title)
+    _, html = search_page(client, typed)
+    assert card_titles(html) == [title]
+
+
+@pytest.mark.parametrize("q", ["relaxants", "muscles"])
+def test_a_plural_finds_the_singular(client, baclofen, q):
+    if connection.vendor != "postgresql":
+        pytest.skip("stemming is PostgreSQL's full-text search")
+    _, html = search_page(client, q)
+    assert card_titles(html) == ["Baclofen"]
+
+
+def test_a_page_past_the_last_still_counts_the_matches(client, baclofen):
+    html = client.get(reverse("search"), {"q": "baclofen", "page": 3}).content.decode()
+    assert "Found 1 medicine." in html
+    assert card_titles(html) == []
+    assert "Previous page" in html
+
+
+def test_generated_drugs_are_found_by_name_and_brand_name(client):
+    synthetic_catalogue_generate(drugs=3)
+    name = synthetic_name(1)
+    for q in (name, f"{name}ex", name[:3]):
+        _, html = search_page(client, q)
+        assert card_titles(html) == [name], q
+
+
+def search_term_for_every_drug(*, term: str) -> None:
+    """Generated drugs have no search terms: give them all one (an update
+    sends no post_save, so index them too)."""
+    Drug.objects.update(search_terms=term)
+    search.drugs_search_index()
+
+
+def test_search_costs_the_same_queries_with_3_and_43_generated_drugs(client):
+    synthetic_catalogue_generate(drugs=3)
+    search_term_for_every_drug(term="spasticity")
+    client.get(reverse("search"), {"q": "spasticity"})
+    with CaptureQueriesContext(connection) as few:
+        _, html = search_page(client, "spasticity")
+    assert "Found 3 medicines." in html
+
+    synthetic_catalogue_generate(drugs=40)
+    search_term_for_every_drug(term="spasticity")
+    with CaptureQueriesContext(connection) as many:
+        _, first = search_page(client, "spasticity")
+    with CaptureQueriesContext(connection) as last:
+        response = client.get(reverse("search"), {"q": "spasticity", "page": 3})
+    last_page = response.content.decode()
+
+    assert "Found 43 medicines." in first
+    assert len(card_titles(first)) == 20
+    assert "Next page" in first
+    assert "Found 43 medicines." in last_page
+    assert len(card_titles(last_page)) == 3
+    assert len(few) == len(many) == len(last) == SEARCH_QUERIES
+
+
+def test_search_with_no_match_costs_one_query(client, baclofen):
+    client.get(reverse("search"), {"q": "paracetamol"})
+    with CaptureQueriesContext(connection) as queries:
+        search_page(client, "paracetamol")
+    assert len(queries) == 1

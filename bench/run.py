@@ -138,6 +138,9 @@ def prepare() -> None:
         env=env(),
         stdout=subprocess.DEVNULL,
     )
+    # Planner statistics for the freshly loaded tables, as autovacuum would
+    # gather in time (it may be off on a benchmark server).
+    sh("psql", f"{PG}/{DB_NAME}", "-q", "-c", "ANALYZE")
 
 
 def manage(*args: str, capture: bool = False) -> str:

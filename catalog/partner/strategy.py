@@ -102,7 +102,8 @@ class Default(strategy.Default):
 
     _withdrawn: set | None = None
     _market_refusals: dict | None = None
-    # (parent product id, mg) -> (withdrawn, market refusal), as read just now.
+    # (parent product id, mg) -> (withdrawn, market refusal), as read just now
+    # (see read_strength); replaced on write, never changed in place.
     _strengths_read: dict = {}
 
     def read_from_database(self) -> "Default":

@@ -43,11 +43,22 @@ def not_sold_label(*, market: str) -> str:
 
 def strength_sale_refusal(*, strength, market: str) -> str | None:
     """Why `strength` may not be sold in `market`, or None if it may."""
-    if market.upper() in parse_markets(strength.approved_markets):
+    return sale_refusal(
+        mg=strength.mg,
+        approved_markets=strength.approved_markets,
+        generic_name=strength.drug.generic_name,
+        market=market,
+    )
+
+
+def sale_refusal(
+    *, mg: Decimal, approved_markets: str, generic_name: str, market: str
+) -> str | None:
+    """strength_sale_refusal from a strength's columns, read without the model."""
+    if market.upper() in parse_markets(approved_markets):
         return None
-    mg = f"{strength.mg.normalize():f}"
     return (
-        f"{mg} mg {strength.drug.generic_name} tablets are not approved in "
+        f"{mg.normalize():f} mg {generic_name} tablets are not approved in "
         f"{market_name(market)}."
     )
 

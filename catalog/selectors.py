@@ -161,32 +161,6 @@ def _pack_rows(**filters) -> list[dict]:
     )
 
 
-def pack_for_choice(
-    *, parent: Product, strength_mg: Decimal, tablets: int
-) -> Product | None:
-    """The public pack of a drug with this strength and pack size, loaded with
-    what the basket reads of it (stock records, classes, its pack facts), or
-    None if the drug has no such pack. Two queries."""
-    child = (
-        Product.objects.filter(parent=parent, is_public=True)
-        .filter(
-            attribute_values__attribute__code=STRENGTH_ATTR,
-            attribute_values__value_float=float(strength_mg),
-        )
-        .filter(
-            attribute_values__attribute__code=TABLETS_ATTR,
-            attribute_values__value_integer=tablets,
-        )
-        .select_related("parent__product_class", "product_class")
-        .prefetch_related("stockrecords")
-        .order_by("pk")
-        .first()
-    )
-    if child is not None:
-        child.__dict__["_pack_facts"] = (canonical_mg(strength_mg), tablets)
-    return child
-
-
 def variant_facts(*, product: Product) -> tuple[Decimal, int] | None:
     """(strength in mg, tablets per pack) of a pack, or None if not a drug pack.
 

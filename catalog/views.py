@@ -17,13 +17,12 @@ from django.utils.http import urlencode
 from django.views.generic import ListView, TemplateView
 from oscar.apps.basket.views import BasketAddView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
-from oscar.apps.offer.models import ConditionalOffer
 from oscar.templatetags.currency_filters import currency
 
+from catalog import basket_pack, markets, price_chart, search, selectors
 from catalog import cache as catalog_cache
-from catalog import markets, price_chart, search, selectors
 from catalog.forms import VariantChoiceForm
-from catalog.models import Option, Product
+from catalog.models import Product
 from catalog.partner import strategy as purchase
 from catalog.reviews import selectors as review_selectors
 from catalog.reviews.forms import ProductReviewForm
@@ -281,52 +280,62 @@ class VariantBasketAddView(BasketAddView):
     basket form and availability rules."""
 
     def post(self, request, *args, **kwargs):
-        parent = get_object_or_404(_browsable_products(), pk=kwargs["pk"])
+        # Longer than any id the database holds: a drug that is not there.
+        parent_id = int(kwargs["pk"]) if len(kwargs["pk"]) <= 18 else 0
         choice = VariantChoiceForm(request.POST)
         if not choice.is_valid():
+            parent_url = self._parent_url(parent_id)
             for errors in choice.errors.values():
                 messages.error(request, " ".join(errors))
-            return HttpResponseRedirect(parent.get_absolute_url())
+            return HttpResponseRedirect(parent_url)
         strength = selectors.canonical_mg(choice.cleaned_data["strength"])
         pack = choice.cleaned_data["pack"]
-        # The pack as it is now; the strategy says whether it is on sale
-        # (Oscar's form then checks stock and quantity).
-        self.product = selectors.pack_for_choice(
-            parent=parent, strength_mg=strength, tablets=pack
+        # What enters a basket is checked against the catalogue as it is in
+        # the database, not as the cache last heard of it: the pack, its
+        # stock record and its strength come in one query, and the strategy
+        # says whether it is on sale (Oscar's form then checks stock and
+        # quantity).
+        found = basket_pack.pack_to_add(
+            parent_id=parent_id, strength_mg=strength, tablets=pack
         )
-        if self.product is None or not self._listed(request, self.product):
-            refusal = self.product and purchase.Default(request).market_refusal(
-                self.product
+        if found is None:
+            return self._refused(self._parent_url(parent_id), refusal=None)
+        self.product, self.shop_has_offers = found.pack, found.shop_has_offers
+        decider = request.strategy.read_strength(
+            product=found.pack,
+            withdrawn=found.strength_withdrawn,
+            refusal=found.market_refusal,
+        )
+        if not decider.status(found.pack, found.stockrecord).shown:
+            return self._refused(
+                found.pack.parent.get_absolute_url(), refusal=found.market_refusal
             )
-            messages.error(
-                request,
-                purchase.NotSoldInMarket(refusal).message
-                if refusal
-                else "Sorry, that strength and pack size is not available. "
-                "Please choose another.",
-            )
-            return HttpResponseRedirect(parent.get_absolute_url())
         if "preview" in request.POST:
             query = urlencode({"strength": f"{strength:f}", "pack": pack})
-            return HttpResponseRedirect(f"{parent.get_absolute_url()}?{query}#buy")
-        if not catalog_cache.rows_exist(model=Option):
-            # No options in the shop: Oscar's form would still ask, twice.
-            self.product.has_product_class_options = False
-            self.product.has_product_options = False
+            return HttpResponseRedirect(
+                f"{found.pack.parent.get_absolute_url()}?{query}#buy"
+            )
         return super(BasketAddView, self).post(request, *args, **kwargs)
 
     @staticmethod
-    def _listed(request, product) -> bool:
-        # What enters a basket is checked against the catalogue as it is in
-        # the database, not as the cache last heard of it.
-        decider = purchase.Default(request).read_from_database()
-        records = list(product.stockrecords.all())
-        return decider.status(product, records[0] if records else None).shown
+    def _parent_url(pk: int) -> str:
+        """The drug's page; not found unless it is a browsable product."""
+        return get_object_or_404(Product.objects.browsable(), pk=pk).get_absolute_url()
+
+    def _refused(self, parent_url: str, *, refusal: str | None):
+        messages.error(
+            self.request,
+            purchase.NotSoldInMarket(refusal).message
+            if refusal
+            else "Sorry, that strength and pack size is not available. "
+            "Please choose another.",
+        )
+        return HttpResponseRedirect(parent_url)
 
     def form_valid(self, form):
         """Oscar's, less the basket-total and offer messages while the shop has
         no offers: the shopper lands on the basket page, which shows the total."""
-        if catalog_cache.rows_exist(model=ConditionalOffer):
+        if self.shop_has_offers:
             return super().form_valid(form)
         options = form.cleaned_options() if form.product.has_options else []
         self.line, self.line_created = self.request.basket.add_product(

@@ -102,6 +102,9 @@ class Default(strategy.Default):
 
     _withdrawn: set | None = None
     _market_refusals: dict | None = None
+    # (parent product id, mg) -> (withdrawn, market refusal), as read just now
+    # (see read_strength); replaced on write, never changed in place.
+    _strengths_read: dict = {}
 
     def read_from_database(self) -> "Default":
         """For placing an order: the final say reads the withdrawn strengths
@@ -110,6 +113,16 @@ class Default(strategy.Default):
         self._market_refusals = markets.refused_strengths(
             market=markets.current_market()
         )
+        return self
+
+    def read_strength(
+        self, *, product, withdrawn: bool, refusal: str | None
+    ) -> "Default":
+        """For adding a pack to a basket: its strength's facts, read from the
+        database with the pack, decide for it instead of the cached ones."""
+        key = _strength_key(product)
+        if key is not None:
+            self._strengths_read = {**self._strengths_read, key: (withdrawn, refusal)}
         return self
 
     def fetch_for_line(self, line, stockrecord=None):
@@ -172,6 +185,9 @@ class Default(strategy.Default):
     def strength_on_sale(self, product) -> bool:
         """Switched on by staff, and approved in the store's market."""
         key = _strength_key(product)
+        if key in self._strengths_read:
+            withdrawn, refusal = self._strengths_read[key]
+            return not withdrawn and refusal is None
         return key is None or (
             key not in self.withdrawn() and key not in self.market_refusals()
         )
@@ -180,6 +196,8 @@ class Default(strategy.Default):
         """Why the pack's strength is not sold in the store's market, if it is
         not. The decision is markets.strength_sale_refusal's; this looks it up."""
         key = _strength_key(product)
+        if key in self._strengths_read:
+            return self._strengths_read[key][1]
         return None if key is None else self.market_refusals().get(key)
 
     def market_refusals(self) -> dict:

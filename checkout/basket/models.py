@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.db.models import Prefetch
 from oscar.apps.basket.abstract_models import AbstractBasket
 from oscar.apps.catalogue.models import Option
@@ -46,11 +47,35 @@ class Basket(AbstractBasket):
         return self._lines
 
     def add_product(self, product, quantity=1, options=None):
-        if self.id is None:
-            # A basket saved just now has no lines; Oscar would ask.
+        if self.id is not None:
+            return super().add_product(product, quantity, options)
+        # A new basket has no line to add to: Oscar's lookup is skipped, and
+        # the basket and its first line are saved in one transaction.
+        options = options or []
+        info = self.get_stock_info(product, options)
+        if not info.price.exists or info.stockrecord is None:
+            raise ValueError(f"Strategy found no price or stock record for {product}")
+        line = self.lines.model(
+            basket=self,
+            line_reference=self._create_line_reference(
+                product, info.stockrecord, options
+            ),
+            product=product,
+            stockrecord=info.stockrecord,
+            quantity=max(0, quantity),
+            price_excl_tax=info.price.excl_tax,
+            price_currency=info.price.currency,
+            tax_code=info.price.tax_code,
+        )
+        if info.price.is_tax_known:
+            line.price_incl_tax = info.price.incl_tax
+        with transaction.atomic():
             self.save()
-            self._lines = self.lines.none()
-        return super().add_product(product, quantity, options)
+            line.save()
+            for option in options:
+                line.attributes.create(option=option["option"], value=option["value"])
+        self.reset_offer_applications()
+        return line, True
 
     def vouchers_known_absent(self) -> "Basket":
         """While the shop has no vouchers at all, this basket has none either:

@@ -8,10 +8,12 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from catalog.models import Product
+from catalog.models import Product, Strength
+from catalog.partner.models import StockRecord
 from tests.factories import make_drug, make_pack
 
 pytestmark = pytest.mark.django_db
@@ -258,6 +260,54 @@ def test_preview_of_a_pack_we_do_not_sell_says_so(client, drug):
     assert error_messages(response) == [NOT_AVAILABLE]
 
 
+def test_an_add_reads_the_catalogue_as_the_database_has_it_now(client, drug):
+    # Warm caches first; then changes that bump no cache version.
+    add(client, drug.product, strength="10", pack="30", quantity="1")
+    StockRecord.objects.filter(product=pack(drug, "10", 60)).update(price="70.00")
+    Strength.objects.filter(drug=drug, mg=25).update(is_available=False)
+
+    add(client, drug.product, strength="10", pack="60", quantity="1")
+    refused = add(client, drug.product, strength="25", pack="90", quantity="1")
+
+    assert error_messages(refused) == [NOT_AVAILABLE]
+    assert lines() == [
+        (pack(drug, "10", 30).pk, 1, Decimal("38.70")),
+        (pack(drug, "10", 60).pk, 1, Decimal("70.00")),
+    ]
+
+
+def test_a_strength_no_longer_approved_in_our_market_is_refused_at_once(
+    client, drug, settings
+):
+    settings.PHARMACY_MARKET = "US"
+    add(client, drug.product, strength="25", pack="90", quantity="1")
+    Strength.objects.filter(drug=drug, mg=25).update(approved_markets="GB")
+
+    response = add(client, drug.product, strength="25", pack="30", quantity="1")
+
+    assert error_messages(response) == [
+        f"Not sold in the US: 25 mg {drug.generic_name} tablets are not "
+        "approved in the US."
+    ]
+    assert lines() == [(pack(drug, "25", 90).pk, 1, Decimal("224.10"))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_add_after_the_database_connection_was_replaced_still_works(client):
+    if connection.vendor != "postgresql":
+        pytest.skip("the add's prepared statement is PostgreSQL's")
+    drug = make_drug()
+    add(client, drug.product, strength="10", pack="30", quantity="1")
+    connection.close()
+
+    add(client, drug.product, strength="25", pack="90", quantity="1")
+
+    assert lines() == [
+        (pack(drug, "10", 30).pk, 1, Decimal("38.70")),
+        (pack(drug, "25", 90).pk, 1, Decimal("224.10")),
+    ]
+
+
 # Refused: unknown products and the wrong method
 
 
@@ -265,6 +315,18 @@ def test_unknown_product_is_not_found_and_adds_nothing(client, drug, seeded):
     url = reverse(
         "catalogue:add-variant",
         kwargs={"product_slug": "baclofen", "pk": drug.product.pk + 10_000},
+    )
+
+    response = client.post(url, {"strength": "10", "pack": "30", "quantity": "1"})
+
+    assert response.status_code == 404
+    assert lines() == seeded
+
+
+@pytest.mark.parametrize("pk", ["9" * 12, "9" * 5000])
+def test_an_id_beyond_any_the_database_holds_is_not_found(client, drug, seeded, pk):
+    url = reverse(
+        "catalogue:add-variant", kwargs={"product_slug": "baclofen", "pk": pk}
     )
 
     response = client.post(url, {"strength": "10", "pack": "30", "quantity": "1"})

@@ -113,7 +113,14 @@ def order_place(
             .vouchers_known_absent()
         )
         basket.lines_read_fresh = True
-        basket.strategy = Selector().strategy(user=attempt.user).read_from_database()
+        drugs = {
+            line.product.parent_id or line.product_id for line in basket.all_lines()
+        }
+        basket.strategy = (
+            Selector()
+            .strategy(user=attempt.user)
+            .read_from_database(drug_product_ids=drugs)
+        )
         method, charge, total = basket_total(
             basket=basket, shipping_method_code=attempt.shipping_method_code
         )

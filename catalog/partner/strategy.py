@@ -8,6 +8,7 @@ facts they loaded in bulk; none of them decides stock or availability itself.
 """
 
 import enum
+from collections.abc import Iterable
 from decimal import Decimal
 
 from oscar.apps.partner import strategy
@@ -106,12 +107,14 @@ class Default(strategy.Default):
     # (see read_strength); replaced on write, never changed in place.
     _strengths_read: dict = {}
 
-    def read_from_database(self) -> "Default":
-        """For placing an order: the final say reads the withdrawn strengths
-        from the database, not from the cache."""
-        self._withdrawn = selectors.withdrawn_strengths()
-        self._market_refusals = markets.refused_strengths(
-            market=markets.current_market()
+    def read_from_database(
+        self, *, drug_product_ids: Iterable[int] | None = None
+    ) -> "Default":
+        """For placing an order: the final say reads the strengths from the
+        database, not from the cache; only those of these drugs (the basket's)
+        when given, so an order costs the same however large the catalogue."""
+        self._withdrawn, self._market_refusals = markets.strength_states(
+            market=markets.current_market(), drug_product_ids=drug_product_ids
         )
         return self
 

@@ -21,7 +21,11 @@ class Basket(AbstractBasket):
         # for one line or twenty: the lines and their packs in one query, the
         # drugs from the catalogue cache (checkout/basket/packs.py).
         if self.id is None:
-            return self.lines.model.objects.none()
+            if self._lines is None:
+                # Evaluated once (it asks nothing), not recompiled per read.
+                self._lines = self.lines.model.objects.none()
+                list(self._lines)
+            return self._lines
         if self._lines is None:
             lines = (
                 self.lines.select_related("stockrecord", "product")

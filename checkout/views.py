@@ -347,6 +347,11 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
     def _thank_you(self, order):
         self.checkout_session.flush()
         self.request.session["checkout_order_id"] = order.pk
+        if not order.user_id:
+            # Written with this response's session, not the thank-you page's.
+            order_status.guest_order_remember(
+                session=self.request.session, order_number=order.number
+            )
         # The submitted basket is no basket to come back to: the next page
         # starts a new one instead of asking for this one again.
         self.request.cookies_to_delete.append(settings.OSCAR_BASKET_COOKIE_OPEN)

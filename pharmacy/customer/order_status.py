@@ -82,7 +82,10 @@ def order_timeline(*, order: Order) -> list[TimelineEntry]:
 
 def guest_order_remember(*, session, order_number: str) -> None:
     """This browser placed the order: it may see the order's status page."""
-    numbers = [n for n in session.get(SESSION_KEY, []) if n != order_number]
+    remembered = session.get(SESSION_KEY, [])
+    if remembered and remembered[-1] == order_number:
+        return  # already the latest: the session needs no write
+    numbers = [n for n in remembered if n != order_number]
     session[SESSION_KEY] = (numbers + [order_number])[-REMEMBERED_ORDERS:]
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import slugify
 from oscar.apps.order.models import Order, PaymentEvent, PaymentEventType
 from oscar.apps.payment.models import Source, SourceType
 
@@ -55,7 +56,7 @@ def payment_move(payment: OrderPayment, to: PaymentState, **fields) -> None:
 
 def _source_type_id(*, name: str) -> int:
     return catalog_cache.cached(
-        name=f"payment-source-type:{name}",
+        name=f"payment-source-type:{slugify(name)}",
         scopes=[catalog_cache.rows_scope(model=SourceType)],
         compute=lambda: SourceType.objects.get_or_create(name=name)[0].pk,
     )

@@ -84,9 +84,3 @@ def strength_states(
         if refusal := strength_sale_refusal(strength=s, market=market):
             refused[key] = refusal
     return withdrawn, refused
-
-
-def refused_strengths(*, market: str) -> dict[tuple[int, Decimal], str]:
-    """{(drug's parent product id, mg): reason} for every strength `market`
-    may not sell. One query."""
-    return strength_states(market=market)[1]

@@ -70,9 +70,5 @@ def review_changed(sender, instance, **kwargs):
         cache.reviews_changed(product_id=instance.product_id)
 
 
-@receiver([post_save, post_delete], sender=Option)
-@receiver([post_save, post_delete], sender=ConditionalOffer)
-@receiver([post_save, post_delete], sender=Voucher)
-def rows_changed(sender, **kwargs):
-    # Whether any exist at all decides whether baskets look them up.
-    cache.rows_changed(model=sender)
+# Whether any exist at all decides whether baskets look them up.
+cache.rows_watch(Option, ConditionalOffer, Voucher)

@@ -326,13 +326,3 @@ def price_tables_for(*, products: Sequence[Product]) -> dict[int, PriceTable]:
 
 def monograph_sections(*, drug: Drug) -> list[MonographSection]:
     return list(drug.sections.all())
-
-
-def withdrawn_strengths() -> set[tuple[int, Decimal]]:
-    """(parent product id, mg) for every strength switched off in our market."""
-    return {
-        (product_id, canonical_mg(mg))
-        for product_id, mg in Strength.objects.filter(is_available=False).values_list(
-            "drug__product_id", "mg"
-        )
-    }

@@ -113,13 +113,10 @@ def order_place(
             .vouchers_known_absent()
         )
         basket.lines_read_fresh = True
-        drugs = {
-            line.product.parent_id or line.product_id for line in basket.all_lines()
-        }
         basket.strategy = (
             Selector()
             .strategy(user=attempt.user)
-            .read_from_database(drug_product_ids=drugs)
+            .read_from_database(drug_product_ids=_drug_product_ids(basket=basket))
         )
         method, charge, total = basket_total(
             basket=basket, shipping_method_code=attempt.shipping_method_code
@@ -195,15 +192,18 @@ def _reviews_changed(*, basket: Basket, attempt: CheckoutAttempt) -> None:
     # Stock and price changes reach the cache through the stock record's own
     # signal. Reviews only change if this buyer's published review of a
     # product now earns the "Verified buyer" badge.
-    for product_id in {
-        line.product.parent_id or line.product_id for line in basket.all_lines()
-    }:
+    for product_id in _drug_product_ids(basket=basket):
         if review_selectors.buyer_has_approved_review(
             product_id=product_id,
             user_id=attempt.user_id,
             email=attempt.guest_email,
         ):
             catalog_cache.reviews_changed(product_id=product_id)
+
+
+def _drug_product_ids(*, basket: Basket) -> set[int]:
+    """The drugs (their parent products) of the basket's packs."""
+    return {line.product.parent_id or line.product_id for line in basket.all_lines()}
 
 
 def _shipping_address(fields: dict) -> ShippingAddress:

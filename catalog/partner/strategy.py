@@ -174,15 +174,8 @@ class Default(strategy.Default):
         )
 
     def withdrawn(self) -> set:
-        """(parent product id, mg) of every strength switched off in our market."""
-        if self._withdrawn is None:
-            # Once per request, and shared through the cache: a strength's
-            # switch bumps the listing version, so a change is seen at once.
-            self._withdrawn = catalog_cache.cached(
-                name="withdrawn-strengths",
-                scopes=[catalog_cache.LISTING],
-                compute=selectors.withdrawn_strengths,
-            )
+        """(parent product id, mg) of every strength switched off."""
+        self._strength_states_load()
         return self._withdrawn
 
     def strength_on_sale(self, product) -> bool:
@@ -205,14 +198,19 @@ class Default(strategy.Default):
 
     def market_refusals(self) -> dict:
         """(parent product id, mg) -> reason, for strengths not sold in our market."""
-        if self._market_refusals is None:
-            market = markets.current_market()
-            self._market_refusals = catalog_cache.cached(
-                name=f"market-refusals:{market}",
-                scopes=[catalog_cache.LISTING],
-                compute=lambda: markets.refused_strengths(market=market),
-            )
+        self._strength_states_load()
         return self._market_refusals
+
+    def _strength_states_load(self) -> None:
+        if self._withdrawn is None or self._market_refusals is None:
+            # Once per request, and shared through the cache: a strength's
+            # change bumps the listing version, so it is seen at once.
+            market = markets.current_market()
+            self._withdrawn, self._market_refusals = catalog_cache.cached(
+                name=f"strength-states:{market}",
+                scopes=[catalog_cache.LISTING],
+                compute=lambda: markets.strength_states(market=market),
+            )
 
 
 def _strength_key(product) -> tuple | None:

@@ -104,12 +104,11 @@ from oscar.apps.basket.models import *  # noqa: E402, F403
 def _pack_facts_attach(line, *, fresh: bool) -> None:
     product = line.product
     if fresh:
-        selectors.pack_facts_remember(
-            product=product, strength=line.pack_strength, tablets=line.pack_tablets
-        )
-        return
-    if product.parent_id is None:
+        strength, tablets = line.pack_strength, line.pack_tablets
+    elif product.parent_id is None:
         return  # a product that is not a pack: its facts are looked up as asked
-    drug = packs.drug_packs(parent_id=product.parent_id)
-    product.parent = drug.parent
-    product.__dict__["_pack_facts"] = drug.facts.get(product.pk)
+    else:
+        drug = packs.drug_packs(parent_id=product.parent_id)
+        product.parent = drug.parent
+        strength, tablets = drug.values.get(product.pk, (None, None))
+    selectors.pack_facts_remember(product=product, strength=strength, tablets=tablets)

@@ -183,8 +183,8 @@ def test_a_drug_whose_packs_are_all_withdrawn_or_out_of_stock_is_not_purchasable
     assert not info.availability.is_available_to_buy
 
 
-def test_a_strategy_reads_strengths_twice_however_many_packs_it_checks():
-    # Once for the withdrawn strengths, once for those not sold in the market.
+def test_a_strategy_reads_strengths_once_however_many_packs_it_checks():
+    # One read gives both the withdrawn strengths and those not sold here.
     drug = make_drug(withdrawn=("25",))
     children = list(
         Product.objects.filter(parent=drug.product).select_related("parent")
@@ -197,7 +197,7 @@ def test_a_strategy_reads_strengths_twice_however_many_packs_it_checks():
     strength_reads = [
         q for q in queries.captured_queries if "catalogue_strength" in q["sql"]
     ]
-    assert len(strength_reads) == 2
+    assert len(strength_reads) == 1
     assert {upc for upc, a in results.items() if a.is_available_to_buy} == {
         f"{drug.product.upc}-10-30",
         f"{drug.product.upc}-10-60",

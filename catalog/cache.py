@@ -78,18 +78,36 @@ def reviews_changed(*, product_id: int) -> None:
     bump(reviews_scope(product_id))
 
 
-def cached(*, name: str, scopes: list[str], compute: Callable[[], T]) -> T:
+def cached(
+    *,
+    name: str,
+    scopes: list[str],
+    compute: Callable[[], T],
+    every_request: bool = False,
+) -> T:
     """The value computed at the scopes' current versions. The versions and the
     value come back in one round trip (the value is stored beside the versions
     it was computed at, read before computing), and a request asks at most
-    once per name (see RequestMemoMiddleware)."""
+    once per name (see RequestMemoMiddleware).
+
+    every_request: reference data that nearly every basket and checkout
+    request reads (licensed states, whether offers exist). Once asked for, it
+    comes with the first cached() call of each later request, in that call's
+    round trip."""
     memo = _request_memo.get()
     memo_key = (name, *scopes)
     if memo is not None and memo_key in memo:
         return memo[memo_key]
+    if every_request:
+        _every_request[memo_key] = (name, scopes)
     keys = _version_keys(scopes)
-    value_key = f"catalog:value:{name}:" + ".".join(scopes)
-    found = _cache().get_many([*keys, value_key])
+    value_key = _value_key(name, scopes)
+    if memo is not None and _PRELOADED not in memo:
+        found = _preload(memo, also=[*keys, value_key])
+        if memo_key in memo:
+            return memo[memo_key]
+    else:
+        found = _cache().get_many([*keys, value_key])
     current = tuple(
         found.get(key) or _version(scope)
         for key, scope in zip(keys, scopes, strict=True)
@@ -103,6 +121,32 @@ def cached(*, name: str, scopes: list[str], compute: Callable[[], T]) -> T:
     if memo is not None:
         memo[memo_key] = value
     return value
+
+
+def _value_key(name: str, scopes: list[str]) -> str:
+    return f"catalog:value:{name}:" + ".".join(scopes)
+
+
+# (name, *scopes) -> (name, scopes) of the entries asked for with every_request.
+_every_request: dict[tuple, tuple[str, list[str]]] = {}
+_PRELOADED = ("every-request entries read",)
+
+
+def _preload(memo: dict, *, also: list[str]) -> dict:
+    """Read every every_request entry, and the keys in `also`, in one round
+    trip; the entries stored at their scopes' current versions go into this
+    request's memo. Returns what was read."""
+    memo[_PRELOADED] = True
+    entries = list(_every_request.values())
+    scopes = sorted({scope for _, entry_scopes in entries for scope in entry_scopes})
+    value_keys = [_value_key(name, entry_scopes) for name, entry_scopes in entries]
+    found = _cache().get_many([*_version_keys(scopes), *value_keys, *also])
+    for (name, entry_scopes), value_key in zip(entries, value_keys, strict=True):
+        stored = found.get(value_key)
+        current = tuple(found.get(key) for key in _version_keys(entry_scopes))
+        if stored is not None and None not in current and stored[0] == current:
+            memo[(name, *entry_scopes)] = stored[1]
+    return found
 
 
 # What this request has already read through cached(); None outside a request.
@@ -135,7 +179,12 @@ def rows_exist(*, model) -> bool:
     use (offers, product options) skip their queries while it has none;
     rows_changed, sent on every save and delete, keeps the answer current."""
     scope = rows_scope(model=model)
-    return cached(name=scope, scopes=[scope], compute=model._default_manager.exists)
+    return cached(
+        name=scope,
+        scopes=[scope],
+        compute=model._default_manager.exists,
+        every_request=True,
+    )
 
 
 def rows_changed(*, model) -> None:

@@ -210,6 +210,7 @@ class Default(strategy.Default):
                 name=f"strength-states:{market}",
                 scopes=[catalog_cache.LISTING],
                 compute=lambda: markets.strength_states(market=market),
+                every_request=True,
             )
 
 

@@ -1,9 +1,7 @@
 from django.db import transaction
-from django.db.models import Prefetch
 from oscar.apps.basket.abstract_models import AbstractBasket
 from oscar.apps.catalogue.models import Option
 from oscar.apps.voucher.models import Voucher
-from oscar.core.loading import get_model
 
 from catalog import cache as catalog_cache
 from catalog import selectors
@@ -27,24 +25,21 @@ class Basket(AbstractBasket):
                 list(self._lines)
             return self._lines
         if self._lines is None:
-            lines = (
-                self.lines.select_related("stockrecord", "product")
-                .prefetch_related(
-                    # No options in the shop means no line attributes: an
-                    # empty prefetch that asks the database nothing.
-                    "attributes"
-                    if catalog_cache.rows_exist(model=Option)
-                    else Prefetch(
-                        "attributes",
-                        queryset=get_model("basket", "LineAttribute").objects.none(),
-                    ),
-                )
-                .order_by(self._meta.pk.name)
-            )
+            with_options = catalog_cache.rows_exist(model=Option)
             if self.lines_read_fresh:
-                lines = lines.select_related(
-                    "product__parent__product_class", "product__parent__drug"
-                ).annotate(**selectors.pack_fact_subqueries("product"))
+                read = reads.basket_lines_fresh
+            else:
+                read = reads.basket_lines
+            # The rows come from SQL compiled once (basket/reads.py); the
+            # queryset around them is what Oscar's basket formset needs.
+            rows = read(basket=self, with_attributes=with_options)
+            lines = self.lines.model.objects.all()
+            # Applied only if the queryset is read again, as Django's own
+            # related managers do: building the filter costs more than
+            # the compiled read.
+            lines._defer_next_filter = True
+            lines = lines.filter(basket_id=self.pk)
+            lines._result_cache, lines._prefetch_done = rows, True
             for line in lines:  # evaluated once; the queryset keeps the rows
                 _pack_facts_attach(line, fresh=self.lines_read_fresh)
             self._lines = lines
@@ -99,6 +94,9 @@ class Basket(AbstractBasket):
 
 
 from oscar.apps.basket.models import *  # noqa: E402, F403
+
+# Reads the models above, so imported once they are registered.
+from checkout.basket import reads  # noqa: E402
 
 
 def _pack_facts_attach(line, *, fresh: bool) -> None:

@@ -14,6 +14,7 @@ def country_get(*, code: str):
         name=f"country:{code}",
         scopes=[catalog_cache.rows_scope(model=Country)],
         compute=lambda: Country.objects.get(pk=code),
+        every_request=True,
     )
 
 

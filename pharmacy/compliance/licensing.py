@@ -23,6 +23,7 @@ def licensed_states(*, fresh: bool = False) -> frozenset[str]:
         name="licensed-states",
         scopes=[catalog_cache.rows_scope(model=StateLicence)],
         compute=_active_states,
+        every_request=True,
     )
 
 

@@ -107,3 +107,40 @@ def test_placing_an_order_reads_the_lines_drugs_from_the_database():
 
 def fresh_info(basket, line):
     return Selector().strategy().fetch_for_line(line)
+
+
+def test_two_baskets_each_load_their_own_lines_in_the_order_added():
+    first_drug, second_drug = make_drug(), make_drug(title="Tizanidine")
+    packs = list(first_drug.product.children.order_by("pk")[:2])
+    one, two = Basket.objects.create(), Basket.objects.create()
+    for basket in (one, two):
+        basket.strategy = Selector().strategy()
+    one.add_product(packs[1], 1)
+    one.add_product(packs[0], 2)
+    two.add_product(pack_of(second_drug), 3)
+
+    loaded_one, loaded_two = reloaded(one), reloaded(two)
+
+    assert [(ln.product.pk, ln.quantity) for ln in loaded_one.all_lines()] == [
+        (packs[1].pk, 1),
+        (packs[0].pk, 2),
+    ]
+    assert [(ln.product.pk, ln.quantity) for ln in loaded_two.all_lines()] == [
+        (pack_of(second_drug).pk, 3)
+    ]
+    # Each line knows its basket without asking for it.
+    assert all(ln.basket is loaded_one for ln in loaded_one.all_lines())
+
+
+def test_a_basket_reread_after_a_change_shows_the_change():
+    basket = Basket.objects.create()
+    basket.strategy = Selector().strategy()
+    basket.add_product(pack_of(make_drug()), 1)
+    reloaded(basket).all_lines()
+
+    basket.all_lines()[0].__class__.objects.filter(basket=basket).update(quantity=4)
+    lines = reloaded(basket).all_lines()
+
+    assert [ln.quantity for ln in lines] == [4]
+    # The queryset around the rows is a real one: filtering it asks again.
+    assert lines.filter(quantity=4).count() == 1

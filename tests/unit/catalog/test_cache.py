@@ -72,3 +72,49 @@ def test_outside_a_request_nothing_is_kept_in_memory():
     cache.cached(name="n", scopes=["s"], compute=compute)
     caches["catalog"].clear()
     assert cache.cached(name="n", scopes=["s"], compute=compute) == 2
+
+
+@pytest.fixture
+def no_every_request_entries():
+    with mock.patch.dict(cache._every_request, clear=True):
+        yield
+
+
+def test_every_request_entries_come_with_a_requests_first_read(
+    no_every_request_entries,
+):
+    backend = caches["catalog"]
+    states, _ = counter()
+    offers, _ = counter()
+
+    def first_request():
+        cache.cached(name="states", scopes=["s"], compute=states, every_request=True)
+        cache.cached(name="offers", scopes=["o"], compute=offers, every_request=True)
+
+    in_request(first_request)
+
+    def later_request():
+        with mock.patch.object(backend, "get_many", wraps=backend.get_many) as asks:
+            got = [
+                cache.cached(name="other", scopes=["x"], compute=lambda: "x"),
+                cache.cached(name="states", scopes=["s"], compute=states),
+                cache.cached(name="offers", scopes=["o"], compute=offers),
+            ]
+        return got, asks.call_count
+
+    assert in_request(later_request) == (["x", 1, 1], 1)
+
+
+def test_an_every_request_entry_changed_since_is_computed_again(
+    no_every_request_entries,
+):
+    compute, calls = counter()
+
+    def read():
+        return cache.cached(name="n", scopes=["s"], compute=compute, every_request=True)
+
+    assert in_request(read) == 1
+    cache.bump("s")
+    assert in_request(read) == 2
+    assert in_request(read) == 2
+    assert len(calls) == 2

@@ -7,7 +7,6 @@ their values converted by the database backend as the ORM converts them.
 """
 
 import functools
-import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ from django.db import connections, router
 from catalog import markets, selectors
 from catalog.models import Product
 from catalog.partner.models import StockRecord
+from pharmacy import compiled
 
 
 @dataclass(frozen=True)
@@ -76,37 +76,22 @@ def _sql() -> str:
 
 
 # PostgreSQL parses and plans the query once per connection, as a prepared
-# statement: that was most of the database's work for an add. (A pooler that
-# discards session state between transactions would not suit this.)
-_STATEMENT = "catalog_pack_to_add"
+# statement (pharmacy/compiled.py): that was most of the database's work for
+# an add.
 _PARAM_TYPES = "numeric, integer, boolean, boolean, text, float8, text, integer"
-# Each database connection (Django's wrapper) -> the client connection it had
-# when the statement was prepared; a reconnection prepares it again.
-_prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _numbered(sql: str) -> str:
-    """%s placeholders as PostgreSQL's $1, $2, ..."""
-    parts = sql.split("%s")
-    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
 def _row(db: str, params: list) -> tuple | None:
     wrapper = connections[db]
+    statement = compiled.execute_statement(
+        connection=wrapper,
+        name="catalog_pack_to_add",
+        sql=_sql(),
+        count=len(params),
+        types=_PARAM_TYPES,
+    )
     with wrapper.cursor() as cursor:
-        if wrapper.vendor != "postgresql":
-            cursor.execute(_sql(), params)
-            return cursor.fetchone()
-        if _prepared_on.get(wrapper) is not wrapper.connection:
-            # Session setup, as the backend's own is: not a query of the
-            # request, so not logged as one.
-            with wrapper.connection.cursor() as setup:
-                setup.execute(
-                    f"PREPARE {_STATEMENT} ({_PARAM_TYPES}) AS {_numbered(_sql())}"
-                )
-            _prepared_on[wrapper] = wrapper.connection
-        placeholders = ", ".join(["%s"] * len(params))
-        cursor.execute(f"EXECUTE {_STATEMENT} ({placeholders})", params)
+        cursor.execute(statement, params)
         return cursor.fetchone()
 
 

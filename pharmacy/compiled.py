@@ -1,23 +1,33 @@
-"""Querysets compiled to SQL once per thread, for the few reads that every
-basket and checkout request makes: the basket, its lines, its patient.
+"""Querysets compiled to SQL once per thread, and on PostgreSQL prepared once
+per connection, for the few reads that every basket and checkout request
+makes: the basket, its lines, its patient.
 
 The ORM compiles a queryset afresh each time it is evaluated. For the basket
 lines (two joined tables) that compiling took longer than PostgreSQL took to
-answer (py-spy over a whole guest order; README › Performance). Here the
-queryset is built and compiled the first time; later evaluations reuse its
-SQL with their own parameters, and the ORM turns the rows into instances as
-it always does (select_related, converters and prefetches included).
+answer, and PostgreSQL spent most of its answer planning the query (py-spy
+over a whole guest order, and the server's statement durations; README ›
+Performance). Here the queryset is built and compiled the first time; later
+evaluations reuse its SQL with their own parameters, as a prepared statement
+on PostgreSQL, and the ORM turns the rows into instances as it always does
+(select_related, converters and prefetches included).
 
 Only for a queryset whose SQL depends on nothing but its parameters: the same
 filters, joins and ordering every time, each parameter used once, in the
-order given. `rows` checks that when it compiles, and refuses otherwise."""
+order given. `rows` checks that when it compiles, and refuses otherwise.
+Prepared statements last for a database session, which a pooler in
+transaction mode (pgbouncer) does not keep: it would need them off."""
 
+import re
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 
 from django.db.models import Model, QuerySet
 
 _local = threading.local()
+# Each database connection (Django's wrapper) -> the client connection its
+# statements were prepared on, and their names; a reconnection prepares again.
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class CompiledQueryError(ValueError):
@@ -42,15 +52,51 @@ def rows(*, key: str, build: Callable[..., QuerySet], params: Sequence) -> list[
         entry = compiled[key] = (queryset, compiler, sql)
     queryset, compiler, sql = entry
     bound = tuple(params)
+    statement = execute_statement(
+        connection=compiler.connection, name=key, sql=sql, count=len(bound)
+    )
     # The compiler keeps what the first compile worked out (columns, joins,
     # converters); only its SQL's parameters change. Threads never share it.
-    compiler.as_sql = lambda *args, **kwargs: (sql, bound)
+    compiler.as_sql = lambda *args, **kwargs: (statement, bound)
     run = queryset._chain()
     run.query.get_compiler = lambda *args, **kwargs: compiler
     return list(run)
 
 
+def execute_statement(
+    *, connection, name: str, sql: str, count: int, types: str | None = None
+) -> str:
+    """SQL that runs `sql` (with `count` %s placeholders) on this connection:
+    on PostgreSQL an EXECUTE of it, prepared the first time on each database
+    session, so that PostgreSQL parses and plans it once; elsewhere `sql`.
+    `types`: the parameters' SQL types, where PostgreSQL cannot infer them."""
+    if connection.vendor != "postgresql":
+        return sql
+    statement = re.sub(r"\W", "_", name)
+    connection.ensure_connection()
+    session, names = _prepared.get(connection, (None, set()))
+    if session is not connection.connection:
+        session, names = connection.connection, set()
+        _prepared[connection] = (session, names)
+    if statement not in names:
+        # Session setup, as the backend's own is: not a query of the request,
+        # so not logged as one.
+        with session.cursor() as setup:
+            setup.execute(
+                f"PREPARE {statement} {f'({types}) ' if types else ''}"
+                f"AS {_numbered(sql)}"
+            )
+        names.add(statement)
+    placeholders = ", ".join(["%s"] * count)
+    return f"EXECUTE {statement} ({placeholders})" if count else f"EXECUTE {statement}"
+
+
+def _numbered(sql: str) -> str:
+    """%s placeholders as PostgreSQL's $1, $2, ..."""
+    parts = sql.split("%s")
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
+
+
 def forget() -> None:
-    """Drop this thread's compiled SQL (tests that change the schema or the
-    database connection's settings)."""
+    """Drop this thread's compiled SQL (tests that change the schema)."""
     _local.compiled = {}

@@ -25,14 +25,13 @@ class Basket(AbstractBasket):
                 list(self._lines)
             return self._lines
         if self._lines is None:
-            with_options = catalog_cache.rows_exist(model=Option)
             if self.lines_read_fresh:
                 read = reads.basket_lines_fresh
             else:
                 read = reads.basket_lines
             # The rows come from SQL compiled once (basket/reads.py); the
             # queryset around them is what Oscar's basket formset needs.
-            rows = read(basket=self, with_attributes=with_options)
+            rows = read(basket=self)
             lines = self.lines.model.objects.all()
             # Applied only if the queryset is read again, as Django's own
             # related managers do: building the filter costs more than
@@ -40,8 +39,13 @@ class Basket(AbstractBasket):
             lines._defer_next_filter = True
             lines = lines.filter(basket_id=self.pk)
             lines._result_cache, lines._prefetch_done = rows, True
-            for line in lines:  # evaluated once; the queryset keeps the rows
+            for line in rows:
                 _pack_facts_attach(line, fresh=self.lines_read_fresh)
+            # After the packs: a request's first catalogue-cache read brings
+            # the every-request answers (whether options exist) with it.
+            reads.line_attributes_attach(
+                lines=rows, with_attributes=catalog_cache.rows_exist(model=Option)
+            )
             self._lines = lines
         return self._lines
 

@@ -36,10 +36,10 @@ def open_guest_basket(*, basket_id: int) -> "Basket | None":
     return found[0] if found else None
 
 
-def basket_lines(*, basket, with_attributes: bool) -> list:
-    """The basket's lines, oldest first, each with its stock record, pack and
-    option values. The pack's drug comes from the catalogue cache
-    (basket/packs.py)."""
+def basket_lines(*, basket) -> list:
+    """The basket's lines, oldest first, each with its stock record and pack.
+    The pack's drug comes from the catalogue cache (basket/packs.py), its
+    option values from line_attributes_attach."""
     lines = compiled.rows(
         key="basket:lines",
         build=lambda basket_id: (
@@ -49,10 +49,10 @@ def basket_lines(*, basket, with_attributes: bool) -> list:
         ),
         params=[basket.pk],
     )
-    return _lines_complete(lines, basket=basket, with_attributes=with_attributes)
+    return _lines_of(lines, basket=basket)
 
 
-def basket_lines_fresh(*, basket, with_attributes: bool) -> list:
+def basket_lines_fresh(*, basket) -> list:
     """The lines as basket_lines gives them, with each pack's drug (its class
     and drug facts) and pack facts read from the database as well: what
     placing an order reads, never from a cache."""
@@ -73,19 +73,23 @@ def basket_lines_fresh(*, basket, with_attributes: bool) -> list:
         ),
         params=[selectors.STRENGTH_ATTR, selectors.TABLETS_ATTR, basket.pk],
     )
-    return _lines_complete(lines, basket=basket, with_attributes=with_attributes)
+    return _lines_of(lines, basket=basket)
 
 
-def _lines_complete(lines: list, *, basket, with_attributes: bool) -> list:
+def _lines_of(lines: list, *, basket) -> list:
     basket_field = Line._meta.get_field("basket")
     for line in lines:
         basket_field.set_cached_value(line, basket)
+    return lines
+
+
+def line_attributes_attach(*, lines: list, with_attributes: bool) -> None:
+    """Each line's option values, in one query; without options in the shop
+    no line has any, and nothing is read."""
     if with_attributes:
         prefetch_related_objects(lines, "attributes")
-    else:
-        # Without options in the shop no line has option values: none are read.
-        none = LineAttribute.objects.none()
-        none._result_cache, none._prefetch_done = [], True
-        for line in lines:
-            line._prefetched_objects_cache = {"attributes": none}
-    return lines
+        return
+    none = LineAttribute.objects.none()
+    none._result_cache, none._prefetch_done = [], True
+    for line in lines:
+        line._prefetched_objects_cache = {"attributes": none}

@@ -67,3 +67,27 @@ def test_a_queryset_whose_sql_takes_other_parameters_is_refused():
             build=lambda pk: Product.objects.filter(parent_id=pk, title="Baclofen"),
             params=[1],
         )
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_query_is_prepared_once_per_database_session():
+    drug = make_drug()
+    key = new_key()
+    compiled.rows(key=key, build=packs_of, params=[drug.product.pk])
+
+    with CaptureQueriesContext(connection) as ctx:
+        got = compiled.rows(key=key, build=packs_of, params=[drug.product.pk])
+    assert [q["sql"].split(" (")[0] for q in ctx.captured_queries] == [
+        f"EXECUTE {key.replace(':', '_')}"
+    ]
+
+    # A new database session has no prepared statements: it prepares again.
+    connection.close()
+    again = compiled.rows(key=key, build=packs_of, params=[drug.product.pk])
+    assert [p.pk for p in again] == [p.pk for p in got]

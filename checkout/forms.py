@@ -1,7 +1,7 @@
 import datetime
 
 from django import forms
-from localflavor.us.forms import USStateSelect, USZipCodeField
+from localflavor.us.forms import USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 from oscar.apps.checkout.forms import *  # noqa: F403
 from oscar.apps.checkout.forms import GatewayForm as OscarGatewayForm
@@ -9,6 +9,7 @@ from oscar.apps.checkout.forms import ShippingAddressForm as OscarShippingAddres
 
 from checkout import prescriptions
 from checkout.models import PaymentMethod, Prescription
+from checkout.widgets import LongSelect
 from pharmacy.compliance import licensing
 
 
@@ -18,7 +19,7 @@ class ShippingAddressForm(OscarShippingAddressForm):
     state = forms.ChoiceField(
         label="State",
         choices=[("", "Choose a state")] + list(STATE_CHOICES),
-        widget=USStateSelect(attrs={"autocomplete": "address-level1"}),
+        widget=LongSelect(attrs={"autocomplete": "address-level1"}),
     )
     postcode = USZipCodeField(label="ZIP code")
 

@@ -9,6 +9,9 @@ production), so every app server sees a bump at once. Without a shared cache
 the "catalog" alias is a dummy and nothing is cached, which is always correct.
 """
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -35,9 +38,15 @@ def _version(scope: str) -> int:
     key = _version_key(scope)
     version = cache.get(key)
     if version is None:
-        cache.add(key, 1, None)
+        cache.add(key, _first_version(), None)
         version = cache.get(key) or 1
     return version
+
+
+def _first_version() -> int:
+    # A version key lost to eviction or a flush starts again from a number
+    # no earlier version had, so nothing stored under the old one matches.
+    return time.time_ns()
 
 
 def bump(*scopes: str) -> None:
@@ -54,7 +63,7 @@ def bump(*scopes: str) -> None:
             try:
                 cache.incr(_version_key(scope))
             except ValueError:
-                cache.set(_version_key(scope), 2, None)
+                cache.set(_version_key(scope), _first_version(), None)
 
     _bump()
     if transaction.get_connection().in_atomic_block:
@@ -213,7 +222,7 @@ def _version_keys(scopes: list[str]) -> list[str]:
 
 def versions(scopes: list[str]) -> tuple[int, ...]:
     """The current version of each scope, in one round trip; a scope never
-    bumped is version 1."""
+    bumped, or whose version was lost, gets a first version then."""
     keys = _version_keys(scopes)
     found = _cache().get_many(keys)
     return tuple(
@@ -230,8 +239,14 @@ def shared_page(*, name: str, scopes: list[str]) -> Any:
     """The page stored under this name, or None unless it was rendered at the
     scopes' current versions. The versions and the page come back in one round
     trip, which is why the page is stored beside its versions rather than
-    under a key made from them."""
+    under a key made from them. A page this process has read or rendered
+    before is kept here too: then only its versions are read."""
     keys = _version_keys(scopes)
+    local = _local_pages.get(name)
+    if local is not None:
+        found = _cache().get_many(keys)
+        if local[0] == tuple(found.get(key) for key in keys):
+            return local[1]
     page_key = _page_key(name)
     found = _cache().get_many([*keys, page_key])
     stored = found.get(page_key)
@@ -239,10 +254,45 @@ def shared_page(*, name: str, scopes: list[str]) -> Any:
         return None
     rendered_at, page = stored
     current = tuple(found.get(key) for key in keys)
-    return page if rendered_at == current else None
+    if rendered_at != current:
+        return None
+    _local_pages.put(name, stored)
+    return page
+
+
+class _LocalPages:
+    """The last few shared pages this process served, by name."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._pages: OrderedDict[str, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> tuple | None:
+        with self._lock:
+            found = self._pages.get(name)
+            if found is not None:
+                self._pages.move_to_end(name)
+            return found
+
+    def put(self, name: str, stored: tuple) -> None:
+        with self._lock:
+            self._pages[name] = stored
+            self._pages.move_to_end(name)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+# About 35 KB a product page: a few megabytes per process at most.
+_local_pages = _LocalPages(size=64)
 
 
 def share_page(*, name: str, rendered_at: tuple[int, ...], page: Any) -> None:
     """Store a page rendered from data read at ``rendered_at`` (taken with
     ``versions`` before rendering, so a change made meanwhile is never hidden)."""
     _cache().set(_page_key(name), (rendered_at, page), TIMEOUT)
+    _local_pages.put(name, (rendered_at, page))

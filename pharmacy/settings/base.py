@@ -96,7 +96,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Staff sessions end after 30 idle minutes and 12 hours in all
     "pharmacy.middleware.StaffSessionExpiryMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the settings' policy built once
+    "pharmacy.middleware.CSPMiddleware",
     "pharmacy.middleware.PermissionsPolicyMiddleware",
     # Records a staff member's 403/404 on health data pages (checkout/access_log.py).
     "checkout.access_log.DeniedAccessMiddleware",

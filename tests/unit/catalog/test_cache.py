@@ -118,3 +118,56 @@ def test_an_every_request_entry_changed_since_is_computed_again(
     assert in_request(read) == 2
     assert in_request(read) == 2
     assert len(calls) == 2
+
+
+@pytest.fixture
+def fresh_local_pages():
+    cache._local_pages.clear()
+    yield
+    cache._local_pages.clear()
+
+
+def share(name="page:p", scopes=("product:1",), page="<p>v1</p>"):
+    cache.share_page(name=name, rendered_at=cache.versions(list(scopes)), page=page)
+
+
+def test_a_page_this_process_holds_is_checked_by_its_versions_only(
+    fresh_local_pages,
+):
+    share()
+    backend = caches["catalog"]
+
+    with mock.patch.object(backend, "get_many", wraps=backend.get_many) as asks:
+        page = cache.shared_page(name="page:p", scopes=["product:1"])
+
+    assert page == "<p>v1</p>"
+    (asked,) = asks.call_args.args
+    assert not any("shared-page" in key for key in asked)
+
+
+def test_a_page_held_here_is_not_served_after_a_change(fresh_local_pages):
+    share()
+    cache.bump("product:1")
+
+    assert cache.shared_page(name="page:p", scopes=["product:1"]) is None
+
+    share(page="<p>v2</p>")
+    assert cache.shared_page(name="page:p", scopes=["product:1"]) == "<p>v2</p>"
+
+
+def test_a_page_rendered_by_another_process_is_read_from_the_shared_cache(
+    fresh_local_pages,
+):
+    share()
+    cache._local_pages.clear()  # as another app server that never drew it
+
+    assert cache.shared_page(name="page:p", scopes=["product:1"]) == "<p>v1</p>"
+
+
+def test_a_lost_version_never_matches_a_page_drawn_before_it(fresh_local_pages):
+    share()
+    # Evicted or flushed: the next version starts from a number no page has.
+    caches["catalog"].delete("catalog:v:product:1")
+    cache.versions(["product:1"])  # as the next rendering reads them
+
+    assert cache.shared_page(name="page:p", scopes=["product:1"]) is None

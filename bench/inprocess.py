@@ -22,7 +22,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from PIL import Image  # noqa: E402
 
-PRODUCT = sys.argv[1] if len(sys.argv) > 1 else "/catalogue/baclofen_1/"
+PRODUCT = (
+    sys.argv[1]
+    if len(sys.argv) > 1 and sys.argv[1].startswith("/")
+    else "/catalogue/baclofen_1/"
+)
 SEARCHES = ("baclofen", "tizanidine", "alabalol", "pril", "muscle", "tor")
 ADDRESS = {
     "first_name": "Bench",

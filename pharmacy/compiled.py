@@ -15,13 +15,15 @@ Only for a queryset whose SQL depends on nothing but its parameters: the same
 filters, joins and ordering every time, each parameter used once, in the
 order given. `rows` checks that when it compiles, and refuses otherwise.
 Prepared statements last for a database session, which a pooler in
-transaction mode (pgbouncer) does not keep: it would need them off."""
+transaction mode (pgbouncer) does not keep: DB_PREPARED_STATEMENTS=0 turns
+them off."""
 
 import re
 import threading
 import weakref
 from collections.abc import Callable, Sequence
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 
 _local = threading.local()
@@ -70,7 +72,7 @@ def execute_statement(
     on PostgreSQL an EXECUTE of it, prepared the first time on each database
     session, so that PostgreSQL parses and plans it once; elsewhere `sql`.
     `types`: the parameters' SQL types, where PostgreSQL cannot infer them."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
         return sql
     statement = re.sub(r"\W", "_", name)
     connection.ensure_connection()

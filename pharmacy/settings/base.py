@@ -139,6 +139,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# The basket and checkout reads run as prepared statements on PostgreSQL
+# (pharmacy/compiled.py). A pooler in transaction mode (pgbouncer) does not
+# keep them between transactions: set DB_PREPARED_STATEMENTS=0 behind one.
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock when a
     # transaction starts instead of failing with "database is locked" on upgrade.

@@ -91,3 +91,16 @@ def test_on_postgresql_the_query_is_prepared_once_per_database_session():
     connection.close()
     again = compiled.rows(key=key, build=packs_of, params=[drug.product.pk])
     assert [p.pk for p in again] == [p.pk for p in got]
+
+
+def test_with_prepared_statements_off_the_sql_itself_runs(settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    drug = make_drug()
+    key = new_key()
+    compiled.rows(key=key, build=packs_of, params=[drug.product.pk])
+
+    with CaptureQueriesContext(connection) as ctx:
+        got = compiled.rows(key=key, build=packs_of, params=[drug.product.pk])
+
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["SELECT"]
+    assert [p.pk for p in got] == [p.pk for p in packs_of(drug.product.pk)]

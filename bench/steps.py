@@ -1,0 +1,115 @@
+"""Where a guest order's time goes: the locust journey replayed in process,
+each POST following its redirect as a browser (and locust) does, with the
+median wall time, CPU time and queries of every request.
+
+    DJANGO_SETTINGS_MODULE=pharmacy.settings.prod DATABASE_URL=... \\
+        REDIS_URL=... .venv/bin/python bench/steps.py [ORDERS]
+
+Run it against the benchmark's database after `make bench` (bench/run.py's
+env() lists the settings). Prints a table; the first orders warm the caches
+and are not counted."""
+
+import collections
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+django.setup()
+
+import inprocess  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+WARM_ORDERS = 3
+
+
+class TimedClient(Client):
+    """Records each request's wall time, CPU time and queries."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timings = collections.defaultdict(list)
+
+    def request(self, **request):
+        start, cpu = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as ctx:
+            response = super().request(**request)
+        self.timings[(request["REQUEST_METHOD"], request["PATH_INFO"])].append(
+            (
+                (time.perf_counter() - start) * 1000,
+                (time.process_time() - cpu) * 1000,
+                len(ctx.captured_queries),
+            )
+        )
+        return response
+
+
+def order(client: Client) -> None:
+    product = inprocess.PRODUCT
+    post = client.post
+    client.get(product)
+    post(
+        product + "add/", {"strength": "10", "pack": "30", "quantity": "1"}, follow=True
+    )
+    client.get("/checkout/")
+    post(
+        "/checkout/",
+        {"username": "bench@example.com", "options": "anonymous"},
+        follow=True,
+    )
+    post("/checkout/shipping-address/", inprocess.ADDRESS, follow=True)
+    post("/checkout/shipping-method/", {"method_code": "standard"}, follow=True)
+    post(
+        "/checkout/patient/",
+        {
+            "full_name": "Bench Shopper",
+            "date_of_birth": "1980-05-17",
+            "counselling": "no",
+        },
+        follow=True,
+    )
+    post(
+        "/checkout/prescription/",
+        {"source": "upload", "file": inprocess.png()},
+        follow=True,
+    )
+    post("/checkout/payment-method/", {"method": "invoice"}, follow=True)
+    response = post("/checkout/preview/", {"action": "place_order"}, follow=True)
+    assert b"is received" in response.content, "guest order was not placed"
+
+
+def main() -> None:
+    orders = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    client = TimedClient()
+    for _ in range(WARM_ORDERS):
+        client.cookies.clear()
+        order(client)
+    client.timings.clear()
+    cpu = time.process_time()
+    for _ in range(orders):
+        client.cookies.clear()
+        order(client)
+    per_order = (time.process_time() - cpu) * 1000 / orders
+    print("| request | wall ms | CPU ms | queries |")
+    print("| --- | ---: | ---: | ---: |")
+    totals = [0.0, 0.0, 0]
+    for (method, path), runs in client.timings.items():
+        medians = [statistics.median(run[i] for run in runs) for i in range(3)]
+        for i in range(3):
+            totals[i] += medians[i]
+        print(
+            f"| {method} {path} | {medians[0]:.1f} | {medians[1]:.1f} | {medians[2]:.0f} |"
+        )
+    print(
+        f"| whole order (sum of medians) | {totals[0]:.1f} | {totals[1]:.1f} | {totals[2]:.0f} |"
+    )
+    print(f"\nCPU per order, all requests: {per_order:.1f} ms over {orders} orders")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,16 +1,12 @@
 import hashlib
-import re
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import (
-    HttpResponse,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,35 +19,10 @@ from catalog import basket_pack, markets, price_chart, search, selectors
 from catalog import cache as catalog_cache
 from catalog.forms import VariantChoiceForm
 from catalog.models import Product
+from catalog.page_cache import SharedPageCacheMixin
 from catalog.partner import strategy as purchase
 from catalog.reviews import selectors as review_selectors
 from catalog.reviews.forms import ProductReviewForm
-
-# The value of each form's CSRF input, which differs for every visitor.
-CSRF_TOKEN_VALUE = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[^"]*(?=")')
-
-
-def _shareable(request) -> bool:
-    """Whether this visitor sees the same page as any other anonymous visitor
-    with the same basket size: no account, no flash messages waiting."""
-    if request.method != "GET" or "messages" in request.COOKIES:
-        return False
-    if request.user.is_authenticated:
-        return False
-    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    return not (session_key and request.session.get("_messages"))
-
-
-def _basket_size(request) -> int:
-    # Only anonymous visitors get here, and their basket lives behind Oscar's
-    # cookie: without it there is none, and no need to build one.
-    if settings.OSCAR_BASKET_COOKIE_OPEN not in request.COOKIES:
-        return 0
-    # A basket never saved has no lines; asking Oscar would still build (and
-    # throw away) a whole query for them.
-    basket = request.basket
-    return basket.num_items if basket.id else 0
-
 
 # Highest page number a shared page is stored for; deeper pages render fresh.
 MAX_CACHED_PAGE = 50
@@ -63,90 +34,6 @@ def page_number(value: str) -> bool:
 
 def review_sort(value: str) -> bool:
     return value in review_selectors.SORTS
-
-
-def _page_name(request, query: dict[str, str]) -> str:
-    canonical = urlencode(sorted(query.items()))
-    variant = (
-        f"{request.path}?{canonical}|basket={_basket_size(request)}"
-        f"|market={markets.current_market()}"
-    )
-    return "page:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
-
-
-def _without_params(request, drop: set[str]) -> str:
-    kept = [(k, v) for k, v in request.GET.items() if k not in drop]
-    return request.path + (f"?{urlencode(kept)}" if kept else "")
-
-
-def _split_at_csrf_tokens(body: bytes) -> tuple[bytes, ...]:
-    """The page in pieces, cut where each form's CSRF token goes, so that a
-    hit only has to join them around the visitor's token."""
-    return tuple(CSRF_TOKEN_VALUE.split(body))
-
-
-def _shared_response(*, pieces: tuple[bytes, ...], request) -> HttpResponse:
-    return HttpResponse(get_token(request).encode().join(pieces))
-
-
-class SharedPageCacheMixin:
-    """Anonymous visitors share one rendering of a catalogue page, stored with
-    the versions of the data it shows, so any change is seen at once. The only
-    per-visitor part, the CSRF token, is swapped in on every hit; logged-in
-    visitors and anyone with a message waiting always get a fresh page. A hit
-    touches no database.
-
-    Only the query parameters a page reads are part of its cache key, so junk
-    query strings cannot fill the cache: ``cached_params`` name them, each
-    with a check of its value (a value that fails renders uncached);
-    ``uncached_params`` are read by the page but always render fresh; any
-    other parameter is redirected away to the canonical URL."""
-
-    cached_params: dict[str, Callable[[str], bool]] = {}
-    uncached_params: frozenset[str] = frozenset()
-
-    def page_cache_scopes(self) -> list[str]:
-        raise NotImplementedError
-
-    def _cache_query(self, request) -> dict[str, str] | None:
-        """The query as the cache key uses it, or None to render uncached."""
-        query = {}
-        for key in request.GET:
-            values = request.GET.getlist(key)
-            if key in self.uncached_params or len(values) != 1:
-                return None
-            if not self.cached_params[key](values[0]):
-                return None
-            query[key] = values[0]
-        return query
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.method == "GET":
-            unknown = set(request.GET) - set(self.cached_params) - self.uncached_params
-            if unknown:
-                return HttpResponseRedirect(_without_params(request, unknown))
-        query = self._cache_query(request) if _shareable(request) else None
-        if query is None:
-            return super().dispatch(request, *args, **kwargs)
-        self.kwargs = kwargs
-        name = _page_name(request, query)
-        scopes = self.page_cache_scopes()
-        pieces = catalog_cache.shared_page(name=name, scopes=scopes)
-        if pieces is not None:
-            return _shared_response(pieces=pieces, request=request)
-        # Versions first: a change committed while rendering then misses.
-        rendered_at = catalog_cache.versions(scopes)
-        response = super().dispatch(request, *args, **kwargs)
-        if response.status_code != 200 or not hasattr(response, "render"):
-            return response
-        response.render()
-        # Each {% csrf_token %} masks the token afresh: a hit puts its own in all.
-        catalog_cache.share_page(
-            name=name,
-            rendered_at=rendered_at,
-            page=_split_at_csrf_tokens(response.content),
-        )
-        return response
 
 
 def _browsable_products():

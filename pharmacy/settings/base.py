@@ -103,6 +103,9 @@ MIDDLEWARE = [
     "checkout.access_log.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A shared catalogue page for a visitor with no cookies, answered here:
+    # below every middleware that adds a header or cookie to each response.
+    "catalog.page_cache.SharedPageMiddleware",
     # Oscar's, with SameSite on the basket cookie
     "pharmacy.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",

@@ -72,7 +72,7 @@ def test_production_keeps_every_security_layer():
     for name in (
         "axes.middleware.AxesMiddleware",
         "django_otp.middleware.OTPMiddleware",
-        "csp.middleware.CSPMiddleware",
+        "pharmacy.middleware.CSPMiddleware",  # django-csp's, subclassed
         "pharmacy.middleware.StaffSessionExpiryMiddleware",
         "pharmacy.middleware.PermissionsPolicyMiddleware",
     ):

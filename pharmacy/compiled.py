@@ -82,8 +82,8 @@ def execute_statement(
         _prepared[connection] = (session, names)
     if statement not in names:
         # Session setup, as the backend's own is: not a query of the request,
-        # so not logged as one.
-        with session.cursor() as setup:
+        # so not logged as one; its errors are Django's, as a query's are.
+        with connection.wrap_database_errors, session.cursor() as setup:
             setup.execute(
                 f"PREPARE {statement} {f'({types}) ' if types else ''}"
                 f"AS {_numbered(sql)}"

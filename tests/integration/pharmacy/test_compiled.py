@@ -5,7 +5,7 @@ import itertools
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
@@ -104,3 +104,14 @@ def test_with_prepared_statements_off_the_sql_itself_runs(settings):
 
     assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["SELECT"]
     assert [p.pk for p in got] == [p.pk for p in packs_of(drug.product.pk)]
+
+
+@postgresql_only
+def test_a_failed_transaction_refuses_with_djangos_database_error():
+    drug = make_drug()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with pytest.raises(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("SELECT 1/0")
+        # The transaction is aborted: preparing a new statement fails, as a
+        # Django database error.
+        compiled.rows(key=new_key(), build=packs_of, params=[drug.product.pk])

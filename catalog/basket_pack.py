@@ -116,10 +116,9 @@ def pack_to_add(
     """The public pack of a browsable drug with this strength and pack size,
     from its first stock record, or None if there is no such drug, pack or
     stock record. One query."""
-    db = router.db_for_read(StockRecord)
-    pk_type = Product._meta.pk.get_internal_type()
-    if not 0 < parent_id <= connections[db].ops.integer_field_range(pk_type)[1]:
+    if not compiled.pk_fits(model=Product, value=parent_id):
         return None
+    db = router.db_for_read(StockRecord)
     row = _row(
         db,
         [

@@ -24,6 +24,7 @@ import weakref
 from collections.abc import Callable, Sequence
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import Model, QuerySet
 
 _local = threading.local()
@@ -99,6 +100,10 @@ def _numbered(sql: str) -> str:
     return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
-def forget() -> None:
-    """Drop this thread's compiled SQL (tests that change the schema)."""
-    _local.compiled = {}
+def pk_fits(*, model, value: int) -> bool:
+    """Whether `value` can be a key of `model` in its database: positive and
+    within the key column's range. A number outside it can name no row, and
+    the database would refuse it rather than find nothing."""
+    connection = connections[router.db_for_read(model)]
+    high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())[1]
+    return value > 0 and (high is None or value <= high)

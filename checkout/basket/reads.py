@@ -2,7 +2,6 @@
 once (pharmacy/compiled.py): the guest's basket from its cookie, with the
 patient and prescription given at checkout, and the basket's lines."""
 
-from django.db import connections, router
 from django.db.models import prefetch_related_objects
 from oscar.core.loading import get_model
 
@@ -20,12 +19,8 @@ CHECKOUT_RELATIONS = ("patient", "prescription__refill_of")
 
 def open_guest_basket(*, basket_id: int) -> "Basket | None":
     """The open, ownerless basket with this id, or None."""
-    db = router.db_for_read(Basket)
-    low, high = connections[db].ops.integer_field_range(
-        Basket._meta.pk.get_internal_type()
-    )
-    if not (low or 0) < basket_id <= (high or basket_id):
-        return None  # no such row, and the database would refuse the number
+    if not compiled.pk_fits(model=Basket, value=basket_id):
+        return None
     found = compiled.rows(
         key="basket:open-guest",
         build=lambda pk, status: Basket.objects.select_related(

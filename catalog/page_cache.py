@@ -99,18 +99,17 @@ class SharedPageCacheMixin:
         return query
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method == "GET" and self._unknown_params(request):
-            return HttpResponseRedirect(
-                _without_params(request, self._unknown_params(request))
-            )
+        if request.method == "GET":
+            unknown = self._unknown_params(request)
+            if unknown:
+                return HttpResponseRedirect(_without_params(request, unknown))
         query = self._cache_query(request) if _shareable(request) else None
         if query is None:
             return super().dispatch(request, *args, **kwargs)
         self.kwargs = kwargs
-        name, scopes = _page_name(request, query), self.page_cache_scopes()
-        pieces = catalog_cache.shared_page(name=name, scopes=scopes)
-        if pieces is not None:
-            return _shared_response(pieces=pieces, request=request)
+        name, scopes, hit = self._stored(request, query)
+        if hit is not None:
+            return hit
         # Versions first: a change committed while rendering then misses.
         rendered_at = catalog_cache.versions(scopes)
         response = super().dispatch(request, *args, **kwargs)
@@ -133,14 +132,16 @@ class SharedPageCacheMixin:
         if self._unknown_params(request):
             return None
         query = self._cache_query(request)
-        if query is None:
-            return None
-        pieces = catalog_cache.shared_page(
-            name=_page_name(request, query), scopes=self.page_cache_scopes()
-        )
-        return (
-            None if pieces is None else _shared_response(pieces=pieces, request=request)
-        )
+        return None if query is None else self._stored(request, query)[2]
+
+    def _stored(self, request, query) -> tuple[str, list[str], HttpResponse | None]:
+        """The page's cache name and scopes, and the stored page for this
+        visitor if there is a current one."""
+        name, scopes = _page_name(request, query), self.page_cache_scopes()
+        pieces = catalog_cache.shared_page(name=name, scopes=scopes)
+        if pieces is None:
+            return name, scopes, None
+        return name, scopes, _shared_response(pieces=pieces, request=request)
 
     def _unknown_params(self, request) -> set[str]:
         return set(request.GET) - set(self.cached_params) - self.uncached_params

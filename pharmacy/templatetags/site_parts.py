@@ -1,12 +1,13 @@
 """{% site_footer %}: the footer every page ends with. It depends on the
-pharmacy's settings and fixed links only, so each process draws it once per
-set of settings instead of on every page."""
+pharmacy's settings and fixed links only, so each process draws it once, and
+again when those settings change."""
 
 import functools
-import json
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -15,12 +16,18 @@ register = template.Library()
 
 @register.simple_tag
 def site_footer() -> SafeString:
-    return _footer(json.dumps(settings.PHARMACY, sort_keys=True, default=str))
+    return _footer()
 
 
-@functools.lru_cache(maxsize=4)
-def _footer(pharmacy: str) -> SafeString:
+@functools.cache
+def _footer() -> SafeString:
     html = render_to_string(
-        "partials/site_footer.html", {"pharmacy": json.loads(pharmacy)}
+        "partials/site_footer.html", {"pharmacy": settings.PHARMACY}
     )
     return mark_safe(html)  # noqa: S308 - our template, rendered with autoescape
+
+
+@receiver(setting_changed)
+def _pharmacy_settings_changed(*, setting, **kwargs):
+    if setting == "PHARMACY":
+        _footer.cache_clear()

@@ -40,6 +40,17 @@ def pdf_upload(pages: int = 1, name: str = "rx.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, pdf_bytes(pages), content_type="application/pdf")
 
 
+def pack_add(client, *, drug, strength: str = "10", pack: str = "30"):
+    """Add one pack of the drug through its product page's form."""
+    return client.post(
+        reverse(
+            "catalogue:add-variant",
+            kwargs={"product_slug": drug.product.slug, "pk": drug.product.pk},
+        ),
+        {"strength": strength, "pack": pack, "quantity": 1},
+    )
+
+
 def basket_with(*, product, quantity: int = 1, owner=None) -> Basket:
     basket = Basket.objects.create(owner=owner)
     basket.strategy = Selector().strategy()

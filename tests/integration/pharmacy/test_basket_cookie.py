@@ -8,19 +8,10 @@ from django.core.signing import Signer
 from django.urls import reverse
 
 from checkout.basket.models import Basket
+from tests.checkout_helpers import pack_add
 
 pytestmark = pytest.mark.django_db
 COOKIE = settings.OSCAR_BASKET_COOKIE_OPEN
-
-
-def add_pack(client, drug):
-    client.post(
-        reverse(
-            "catalogue:add-variant",
-            kwargs={"product_slug": drug.product.slug, "pk": drug.product.pk},
-        ),
-        {"strength": "10", "pack": "30", "quantity": 1},
-    )
 
 
 def basket_page(client):
@@ -30,7 +21,7 @@ def basket_page(client):
 
 
 def test_the_cookie_brings_back_the_guests_basket(client, drug):
-    add_pack(client, drug)
+    pack_add(client, drug=drug)
 
     page = basket_page(client).content.decode()
 
@@ -56,7 +47,7 @@ def test_a_tampered_cookie_gives_an_empty_basket_and_is_deleted(client, drug, va
 
 
 def test_the_cookie_of_a_submitted_basket_gives_an_empty_basket(client, drug):
-    add_pack(client, drug)
+    pack_add(client, drug=drug)
     Basket.objects.update(status=Basket.SUBMITTED)
 
     response = basket_page(client)

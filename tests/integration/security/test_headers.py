@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from django.urls import reverse
 
+from tests.checkout_helpers import pack_add
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,20 +61,8 @@ def test_static_files_are_not_sniffed(client):
 def test_the_basket_cookie_is_same_site_lax(client, drug):
     from django.conf import settings
 
-    client.post(
-        reverse(
-            "catalogue:add-variant",
-            kwargs={"product_slug": drug.product.slug, "pk": drug.product.pk},
-        ),
-        {"strength": "10", "pack": "30", "quantity": 1},
-    )
-    response = client.post(
-        reverse(
-            "catalogue:add-variant",
-            kwargs={"product_slug": drug.product.slug, "pk": drug.product.pk},
-        ),
-        {"strength": "10", "pack": "30", "quantity": 1},
-    )
+    pack_add(client, drug=drug)
+    response = pack_add(client, drug=drug)
     cookie = client.cookies[settings.OSCAR_BASKET_COOKIE_OPEN]
     assert cookie["samesite"] == "Lax"
     assert response.status_code == 302

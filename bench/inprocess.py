@@ -5,6 +5,7 @@ Django's test client against the benchmark database. Prints JSON.
 ``inprocess.py PRODUCT --catalogue OTHER_PRODUCT`` measures only the catalogue
 side (list pages, two product pages, search), for the many-drugs run."""
 
+import functools
 import io
 import json
 import re
@@ -56,14 +57,17 @@ def cold_queries(client: Client, path: str) -> int:
     return len(ctx.captured_queries)
 
 
-def guest_order(client: Client) -> str:
+def guest_order(client: Client, *, follow: bool = False) -> str:
+    """A guest's order, paid by invoice. With follow, each POST follows its
+    redirect to the next page, as a browser and the locustfile do."""
+    post = functools.partial(client.post, follow=follow)
     client.get(PRODUCT)
-    client.post(PRODUCT + "add/", {"strength": "10", "pack": "30", "quantity": "1"})
+    post(PRODUCT + "add/", {"strength": "10", "pack": "30", "quantity": "1"})
     client.get("/checkout/")
-    client.post("/checkout/", {"username": "bench@example.com", "options": "anonymous"})
-    client.post("/checkout/shipping-address/", ADDRESS)
-    client.post("/checkout/shipping-method/", {"method_code": "standard"})
-    client.post(
+    post("/checkout/", {"username": "bench@example.com", "options": "anonymous"})
+    post("/checkout/shipping-address/", ADDRESS)
+    post("/checkout/shipping-method/", {"method_code": "standard"})
+    post(
         "/checkout/patient/",
         {
             "full_name": "Bench Shopper",
@@ -71,9 +75,10 @@ def guest_order(client: Client) -> str:
             "counselling": "no",
         },
     )
-    client.post("/checkout/prescription/", {"source": "upload", "file": png()})
-    client.post("/checkout/payment-method/", {"method": "invoice"})
-    client.get("/checkout/preview/")
+    post("/checkout/prescription/", {"source": "upload", "file": png()})
+    post("/checkout/payment-method/", {"method": "invoice"})
+    if not follow:
+        client.get("/checkout/preview/")  # followed, the redirect showed it
     response = client.post("/checkout/preview/", {"action": "place_order"}, follow=True)
     match = re.search(r"order (\d+) is received", response.content.decode())
     assert match, "guest order was not placed"

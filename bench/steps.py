@@ -49,51 +49,17 @@ class TimedClient(Client):
         return response
 
 
-def order(client: Client) -> None:
-    product = inprocess.PRODUCT
-    post = client.post
-    client.get(product)
-    post(
-        product + "add/", {"strength": "10", "pack": "30", "quantity": "1"}, follow=True
-    )
-    client.get("/checkout/")
-    post(
-        "/checkout/",
-        {"username": "bench@example.com", "options": "anonymous"},
-        follow=True,
-    )
-    post("/checkout/shipping-address/", inprocess.ADDRESS, follow=True)
-    post("/checkout/shipping-method/", {"method_code": "standard"}, follow=True)
-    post(
-        "/checkout/patient/",
-        {
-            "full_name": "Bench Shopper",
-            "date_of_birth": "1980-05-17",
-            "counselling": "no",
-        },
-        follow=True,
-    )
-    post(
-        "/checkout/prescription/",
-        {"source": "upload", "file": inprocess.png()},
-        follow=True,
-    )
-    post("/checkout/payment-method/", {"method": "invoice"}, follow=True)
-    response = post("/checkout/preview/", {"action": "place_order"}, follow=True)
-    assert b"is received" in response.content, "guest order was not placed"
-
-
 def main() -> None:
     orders = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     client = TimedClient()
     for _ in range(WARM_ORDERS):
         client.cookies.clear()
-        order(client)
+        inprocess.guest_order(client, follow=True)
     client.timings.clear()
     cpu = time.process_time()
     for _ in range(orders):
         client.cookies.clear()
-        order(client)
+        inprocess.guest_order(client, follow=True)
     per_order = (time.process_time() - cpu) * 1000 / orders
     print("| request | wall ms | CPU ms | queries |")
     print("| --- | ---: | ---: | ---: |")

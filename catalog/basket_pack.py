@@ -15,7 +15,7 @@ from django.db import connections, router
 from catalog import markets, selectors
 from catalog.models import Product
 from catalog.partner.models import StockRecord
-from pharmacy import compiled
+from pharmacy.core import compiled
 
 
 @dataclass(frozen=True)

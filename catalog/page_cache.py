@@ -14,8 +14,8 @@ from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
 
-from catalog import cache as catalog_cache
 from catalog import markets
+from pharmacy.core import cache as catalog_cache
 
 # The value of each form's CSRF input, which differs for every visitor.
 CSRF_TOKEN_VALUE = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[^"]*(?=")')

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from oscar.apps.offer.models import ConditionalOffer
 from oscar.apps.voucher.models import Voucher
 
-from catalog import cache, search
+from catalog import search
 from catalog.models import (
     Drug,
     MonographSection,
@@ -18,6 +18,7 @@ from catalog.models import (
 )
 from catalog.partner.models import StockRecord
 from catalog.reviews.models import ProductReview
+from pharmacy.core import cache
 
 
 def _drug_product_id(product: Product) -> int:

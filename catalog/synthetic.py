@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from catalog import cache as catalog_cache
 from catalog import search
 from catalog.models import (
     Drug,
@@ -22,6 +21,7 @@ from catalog.models import (
 from catalog.partner.models import Partner, StockRecord
 from catalog.selectors import STRENGTH_ATTR, TABLETS_ATTR, canonical_mg
 from catalog.services import product_class_ensure_pack_attributes, variant_title
+from pharmacy.core import cache as catalog_cache
 
 UPC_PREFIX = "SYN"
 PACK_SIZES = (30, 60, 90, 120, 180, 270, 360)

@@ -16,13 +16,13 @@ from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailVi
 from oscar.templatetags.currency_filters import currency
 
 from catalog import basket_pack, markets, price_chart, search, selectors
-from catalog import cache as catalog_cache
 from catalog.forms import VariantChoiceForm
 from catalog.models import Product
 from catalog.page_cache import SharedPageCacheMixin
 from catalog.partner import strategy as purchase
 from catalog.reviews import selectors as review_selectors
 from catalog.reviews.forms import ProductReviewForm
+from pharmacy.core import cache as catalog_cache
 
 # Highest page number a shared page is stored for; deeper pages render fresh.
 MAX_CACHED_PAGE = 50

@@ -10,19 +10,21 @@ class CheckoutConfig(apps.CheckoutConfig):
         super().ready()
         from oscar.apps.payment.models import SourceType
 
-        from catalog import cache
-        from checkout import repay_views, views, webhooks
+        from checkout import views
+        from checkout.payments import views as payment_views
+        from checkout.payments import webhooks
+        from pharmacy.core import cache
 
         # Placing an order reads its payment source type through the cache.
         cache.rows_watch(SourceType)
 
         self.patient_view = views.PatientDetailsView
         self.prescription_view = views.PrescriptionView
-        self.stripe_return_view = views.StripeReturnView
-        self.stripe_cancel_view = views.StripeCancelView
+        self.stripe_return_view = payment_views.StripeReturnView
+        self.stripe_cancel_view = payment_views.StripeCancelView
         self.stripe_webhook_view = webhooks.StripeWebhookView
-        self.pay_again_view = repay_views.PayAgainView
-        self.pay_again_return_view = repay_views.PayAgainReturnView
+        self.pay_again_view = payment_views.PayAgainView
+        self.pay_again_return_view = payment_views.PayAgainReturnView
         self.thankyou_view = views.ThankYouView
 
     def get_urls(self):

@@ -7,8 +7,9 @@ from oscar.apps.checkout.forms import *  # noqa: F403
 from oscar.apps.checkout.forms import GatewayForm as OscarGatewayForm
 from oscar.apps.checkout.forms import ShippingAddressForm as OscarShippingAddressForm
 
-from checkout import prescriptions
-from checkout.models import PaymentMethod, Prescription
+from checkout.dispensing import prescriptions
+from checkout.dispensing.models import Prescription
+from checkout.payments.models import PaymentMethod
 from checkout.widgets import LongSelect
 from pharmacy.compliance import licensing
 

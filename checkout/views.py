@@ -1,6 +1,6 @@
 """Oscar's checkout with a pharmacy's steps added: patient details and the
 prescription after delivery, then a choice of payment. Views stay thin: the
-rules live in prescriptions.py, orders.py, fulfilment.py and stripe_gateway.py.
+rules live in prescriptions.py, placing.py, fulfilment.py and stripe_gateway.py.
 
 Step order: gateway -> shipping address -> shipping method -> patient ->
 prescription (only for prescription medicines) -> payment method -> preview.
@@ -10,9 +10,7 @@ import logging
 
 from django import http
 from django.conf import settings
-from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -23,16 +21,18 @@ from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.utils import CheckoutSessionData
 from oscar.apps.order.models import Order
 
-from checkout import fulfilment, orders, prescriptions, stripe_gateway
 from checkout.basket.models import Basket
+from checkout.dispensing import prescriptions
+from checkout.dispensing.refills import reminders as refill_reminders
+from checkout.dispensing.refills import rules as refill_rules
+from checkout.dispensing.refills import services as refills
 from checkout.forms import PatientDetailsForm, PaymentMethodForm, PrescriptionForm
-from checkout.models import CheckoutAttempt, PaymentMethod
-from checkout.refills import reminders as refill_reminders
-from checkout.refills import rules as refill_rules
-from checkout.refills import services as refills
+from checkout.orders import placing, tracking
+from checkout.orders.models import CheckoutAttempt
+from checkout.payments import stripe_gateway
+from checkout.payments.models import PaymentMethod
 from checkout.shipping import countries
 from pharmacy.compliance import licensing
-from pharmacy.customer import order_status
 
 logger = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         if request.basket.is_empty and request.session.get("checkout_order_id"):
             # The first click placed the order and emptied the basket.
             return redirect("checkout:thank-you")
-        basket_id = _submitted_basket_id(request)
+        basket_id = CheckoutSessionData(request).get_submitted_basket_id()
         if not basket_id:
             return None
         if not request.basket.is_empty and request.basket.pk != basket_id:
@@ -310,8 +310,8 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         if method == PaymentMethod.CARD:
             return self._redirect_to_stripe(attempt, user)
         try:
-            order = orders.order_place(attempt_id=attempt.pk)
-        except orders.OrderNotPlaced as exc:
+            order = placing.order_place(attempt_id=attempt.pk)
+        except placing.OrderNotPlaced as exc:
             self.restore_frozen_basket()
             return self.render_preview(self.request, error=str(exc))
         return self._thank_you(order)
@@ -349,7 +349,7 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         self.request.session["checkout_order_id"] = order.pk
         if not order.user_id:
             # Written with this response's session, not the thank-you page's.
-            order_status.guest_order_remember(
+            tracking.guest_order_remember(
                 session=self.request.session, order_number=order.number
             )
         # The submitted basket is no basket to come back to: the next page
@@ -378,71 +378,6 @@ def _address_fields(address) -> dict:
     return fields
 
 
-def _submitted_basket_id(request) -> int | None:
-    return (
-        request.session.get("checkout_data", {}).get("submission", {}).get("basket_id")
-    )
-
-
-class StripeReturnView(generic.View):
-    """Where Stripe sends the shopper after authorising the card. Only the
-    browser that started this checkout may see its result."""
-
-    def get(self, request):
-        session_id = request.GET.get("session_id", "")
-        # This browser's checkout, or the order it already placed (a reload).
-        attempt = (
-            CheckoutAttempt.objects.filter(stripe_session_id=session_id)
-            .filter(
-                Q(basket_id=_submitted_basket_id(request))
-                | Q(
-                    order_id=request.session.get("checkout_order_id"),
-                    order__isnull=False,
-                )
-            )
-            .first()
-        )
-        if not session_id or attempt is None:
-            raise http.Http404("Unknown checkout")
-        try:
-            order = fulfilment.checkout_fulfil(session_id=session_id)
-        except fulfilment.PaymentNotAuthorised:
-            messages.error(
-                request,
-                "Your card has not been authorised yet, so no order was placed. "
-                "Your basket is unchanged.",
-            )
-            fulfilment.checkout_end(
-                session_id=session_id, status=CheckoutAttempt.Status.FAILED
-            )
-            return redirect("basket:summary")
-        except (orders.OrderNotPlaced, stripe_gateway.PaymentGatewayError) as exc:
-            messages.error(request, str(exc))
-            return redirect("basket:summary")
-        # A fresh checkout next time: the old submission must not be taken for
-        # a second click on a new order.
-        CheckoutSessionData(request).flush()
-        request.session["checkout_order_id"] = order.pk
-        return redirect("checkout:thank-you")
-
-
-class StripeCancelView(generic.View):
-    """The shopper pressed back on Stripe's page: their basket is as they left it."""
-
-    def get(self, request):
-        attempt = CheckoutAttempt.objects.filter(pk=request.GET.get("attempt") or 0)
-        attempt = attempt.filter(basket_id=_submitted_basket_id(request)).first()
-        if attempt is not None and attempt.stripe_session_id:
-            fulfilment.checkout_end(
-                session_id=attempt.stripe_session_id,
-                status=CheckoutAttempt.Status.CANCELLED,
-            )
-        messages.info(
-            request, "Payment cancelled. Nothing was charged; your basket is unchanged."
-        )
-        return redirect("basket:summary")
-
-
 class ThankYouView(oscar_views.ThankYouView):
     """Oscar's confirmation page; the guest's browser remembers the order, so
     "Follow your order" opens its status without asking for the email."""
@@ -462,7 +397,7 @@ class ThankYouView(oscar_views.ThankYouView):
             else None
         )
         if order is not None and not order.user_id:
-            order_status.guest_order_remember(
+            tracking.guest_order_remember(
                 session=self.request.session, order_number=order.number
             )
         return order

@@ -1,5 +1,6 @@
-"""The Celery app: settings come from Django's (the CELERY_ names), and each
-installed app's tasks.py is found on its own."""
+"""The Celery app: settings come from Django's (the CELERY_ names). Each
+installed app's tasks.py is found on its own; the rooms inside the checkout
+app (payments, dispensing) are named here, as they are packages, not apps."""
 
 import os
 
@@ -10,3 +11,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pharmacy.settings.dev")
 app = Celery("pharmacy")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["checkout.payments"])

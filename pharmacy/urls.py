@@ -5,13 +5,17 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from catalog.views import HomeView, SearchView
-from pharmacy import account_views, views
+from pharmacy.accounts import views as account_views
+from pharmacy.core import views
+from pharmacy.staff import views as staff_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
-    path("staff/two-factor/", views.two_factor_enrol, name="staff-two-factor-enrol"),
+    path(
+        "staff/two-factor/", staff_views.two_factor_enrol, name="staff-two-factor-enrol"
+    ),
     # Oscar's sign-in and registration pages, answering the same for any email
     # (these come before Oscar's own URLs, which keep their names).
     path("accounts/login/", account_views.AccountAuthView.as_view()),
@@ -26,7 +30,7 @@ urlpatterns = [
     # Ours in place of Oscar's search page (same URL, so Oscar's links still work).
     path("search/", SearchView.as_view(), name="search"),
     path("legal/", include("pharmacy.compliance.urls")),
-    path("prescriptions/", include("checkout.refills.urls")),
+    path("prescriptions/", include("checkout.dispensing.refills.urls")),
     # The back office is the Django admin; Oscar's dashboard is not offered.
     re_path(r"^dashboard/", RedirectView.as_view(url="/admin/", permanent=False)),
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -11,9 +11,11 @@ from oscar.apps.order.models import Order
 from PIL import Image
 
 from catalog.partner.strategy import Selector
-from checkout import orders, prescriptions
 from checkout.basket.models import Basket
-from checkout.models import CheckoutAttempt, PaymentMethod
+from checkout.dispensing import prescriptions
+from checkout.orders import placing
+from checkout.orders.models import CheckoutAttempt
+from checkout.payments.models import PaymentMethod
 from tests.factories import reference_data_ensure
 
 ADDRESS = {
@@ -71,7 +73,7 @@ def checkout_attempt(
     """What pressing "Place order" records, built without the views. The
     prescription is a small PNG unless ``prescription_file`` is given."""
     basket.strategy = Selector().strategy()
-    _, _, total = orders.basket_total(basket=basket, shipping_method_code=shipping)
+    _, _, total = placing.basket_total(basket=basket, shipping_method_code=shipping)
     prescriptions.patient_details_save(
         basket=basket, data={"full_name": "Alex Rivera", "date_of_birth": ADULT_DOB}
     )
@@ -101,7 +103,7 @@ def checkout_attempt(
 def place_order(
     *, product, quantity: int = 1, owner=None, checked: bool = True, **kwargs
 ):
-    """An order awaiting prescription review, placed through orders.order_place.
+    """An order awaiting prescription review, placed through placing.order_place.
 
     ``checked``: also record what a pharmacist records before deciding (a
     complete prescription record matching the order, counselling declined), so
@@ -109,7 +111,7 @@ def place_order(
     """
     basket = basket_with(product=product, quantity=quantity, owner=owner)
     attempt = checkout_attempt(basket=basket, **kwargs)
-    order = orders.order_place(attempt_id=attempt.pk)
+    order = placing.order_place(attempt_id=attempt.pk)
     if checked and isinstance(order, Order):
         pharmacist_checks_record(order=order)
     return order
@@ -119,7 +121,7 @@ def record_data(*, order, **overrides) -> dict:
     """A complete prescription record for exactly what the order holds:
     10 mg three times a day, one refill."""
     from catalog.models import Strength
-    from checkout.prescription_records import ordered_drugs
+    from checkout.dispensing.records import ordered_drugs
 
     lines = ordered_drugs(order=order)
     first = lines[0]
@@ -143,8 +145,12 @@ def record_data(*, order, **overrides) -> dict:
 def pharmacist_checks_record(*, order, actor=None, **overrides) -> None:
     """What a pharmacist records before deciding, written as rows (no history
     lines, so tests of an order's history see only what they do)."""
-    from checkout.models import CounsellingRecord, Prescription, PrescriptionRecord
-    from checkout.prescription_records import initial_quantity_left, ordered_drugs
+    from checkout.dispensing.models import (
+        CounsellingRecord,
+        Prescription,
+        PrescriptionRecord,
+    )
+    from checkout.dispensing.records import initial_quantity_left, ordered_drugs
     from tests.factories import UserFactory
 
     prescription = Prescription.objects.filter(order=order).first()

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from pharmacy.staff import PRICE_EDITORS, staff_groups_ensure
+from pharmacy.staff.roles import PRICE_EDITORS, staff_groups_ensure
 from tests import db_reuse
 from tests.factories import UserFactory, make_drug
 
@@ -87,7 +87,7 @@ def private_root(tmp_path, settings):
     the lazy storage is reset so it reads the setting again."""
     from django.utils.functional import empty
 
-    from checkout.models import private_storage
+    from checkout.dispensing.models import private_storage
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     private_storage._wrapped = empty

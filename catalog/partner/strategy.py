@@ -16,8 +16,8 @@ from oscar.apps.partner.availability import StockRequired, Unavailable
 from oscar.apps.partner.prices import FixedPrice
 from oscar.apps.partner.prices import Unavailable as NoPrice
 
-from catalog import cache as catalog_cache
 from catalog import markets, pricing, selectors
+from pharmacy.core import cache as catalog_cache
 
 ZERO_TAX = Decimal("0.00")
 

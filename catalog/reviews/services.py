@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from catalog import cache as catalog_cache
 from catalog.reviews.models import ProductReview, ReviewRateLock
+from pharmacy.core import cache as catalog_cache
 
 RATE_LIMIT = 3
 RATE_WINDOW = timedelta(hours=1)

@@ -3,9 +3,9 @@ from oscar.apps.basket.abstract_models import AbstractBasket
 from oscar.apps.catalogue.models import Option
 from oscar.apps.voucher.models import Voucher
 
-from catalog import cache as catalog_cache
 from catalog import selectors
 from checkout.basket import packs
+from pharmacy.core import cache as catalog_cache
 
 
 class Basket(AbstractBasket):

@@ -8,9 +8,9 @@ database (Basket.lines_read_fresh)."""
 
 from dataclasses import dataclass
 
-from catalog import cache as catalog_cache
 from catalog import selectors
 from catalog.models import Product, ProductAttributeValue
+from pharmacy.core import cache as catalog_cache
 
 
 @dataclass(frozen=True)

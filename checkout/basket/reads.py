@@ -6,7 +6,7 @@ from django.db.models import prefetch_related_objects
 from oscar.core.loading import get_model
 
 from catalog import selectors
-from pharmacy import compiled
+from pharmacy.core import compiled
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")

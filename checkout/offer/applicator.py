@@ -1,7 +1,7 @@
 from oscar.apps.offer import applicator
 from oscar.apps.offer.models import ConditionalOffer
 
-from catalog import cache as catalog_cache
+from pharmacy.core import cache as catalog_cache
 
 
 class Applicator(applicator.Applicator):

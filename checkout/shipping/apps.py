@@ -8,7 +8,7 @@ class ShippingConfig(apps.ShippingConfig):
 
     def ready(self):
         super().ready()
-        from catalog import cache
         from checkout.shipping.countries import Country
+        from pharmacy.core import cache
 
         cache.rows_watch(Country)

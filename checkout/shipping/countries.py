@@ -3,7 +3,7 @@ shows an address: they come from the catalogue cache, renewed on any change."""
 
 from oscar.core.loading import get_model
 
-from catalog import cache as catalog_cache
+from pharmacy.core import cache as catalog_cache
 
 Country = get_model("address", "Country")
 

@@ -8,8 +8,8 @@ class ComplianceConfig(AppConfig):
     default_auto_field = "django.db.models.AutoField"
 
     def ready(self):
-        from catalog import cache
         from pharmacy.compliance.models import StateLicence
+        from pharmacy.core import cache
 
         # Checkout steps read the licensed states through the cache.
         cache.rows_watch(StateLicence)

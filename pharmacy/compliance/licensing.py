@@ -2,8 +2,8 @@
 
 from localflavor.us.us_states import STATE_CHOICES
 
-from catalog import cache as catalog_cache
 from pharmacy.compliance.models import StateLicence
+from pharmacy.core import cache as catalog_cache
 
 _STATE_NAMES = dict(STATE_CHOICES)
 

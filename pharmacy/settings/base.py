@@ -7,7 +7,7 @@ from pathlib import Path
 import environ
 from oscar.defaults import *  # noqa: F403  Oscar's OSCAR_* defaults, overridden below
 
-from pharmacy.static_headers import static_file_headers
+from pharmacy.core.static_headers import static_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -19,7 +19,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
     # Django (the admin through our config: its site asks staff for a TOTP code)
-    "pharmacy.apps.PharmacyAdminConfig",
+    "pharmacy.staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "checkout.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
-    "pharmacy.customer.apps.CustomerConfig",
+    "pharmacy.accounts.apps.CustomerConfig",
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -78,16 +78,17 @@ INSTALLED_APPS = [
     # Content-Security-Policy header on every response
     "csp",
     # Ours
-    "pharmacy.apps.PharmacyConfig",
+    "pharmacy.core.apps.CoreConfig",
+    "pharmacy.staff.apps.StaffConfig",
     "pharmacy.compliance.apps.ComplianceConfig",
-    "checkout.refills.apps.RefillsConfig",
+    "checkout.dispensing.refills.apps.RefillsConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Each request reads shared reference data from the cache at most once
-    "catalog.cache.RequestMemoMiddleware",
+    "pharmacy.core.cache.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,19 +96,19 @@ MIDDLEWARE = [
     # request.user.is_verified(): whether this session entered a TOTP code
     "django_otp.middleware.OTPMiddleware",
     # Staff sessions end after 30 idle minutes and 12 hours in all
-    "pharmacy.middleware.StaffSessionExpiryMiddleware",
+    "pharmacy.staff.sessions.StaffSessionExpiryMiddleware",
     # django-csp's, with the settings' policy built once
-    "pharmacy.middleware.CSPMiddleware",
-    "pharmacy.middleware.PermissionsPolicyMiddleware",
+    "pharmacy.core.middleware.CSPMiddleware",
+    "pharmacy.core.middleware.PermissionsPolicyMiddleware",
     # Records a staff member's 403/404 on health data pages (checkout/access_log.py).
-    "checkout.access_log.DeniedAccessMiddleware",
+    "checkout.dispensing.access_log.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A shared catalogue page for a visitor with no cookies, answered here:
     # below every middleware that adds a header or cookie to each response.
     "catalog.page_cache.SharedPageMiddleware",
     # Oscar's, with SameSite on the basket cookie
-    "pharmacy.middleware.BasketMiddleware",
+    "checkout.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a lockout into our lockout page
@@ -132,7 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.core.context_processors.metadata",
-                "pharmacy.context_processors.pharmacy",
+                "pharmacy.core.context_processors.pharmacy",
             ],
         },
     },
@@ -165,7 +166,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 # by every app server, so without Redis it is a dummy and nothing is cached.
 if env("REDIS_URL", default=""):
     _redis = {
-        "BACKEND": "pharmacy.cache_backends.RedisCache",
+        "BACKEND": "pharmacy.core.cache_backends.RedisCache",
         "LOCATION": env("REDIS_URL"),
     }
     CACHES = {
@@ -183,8 +184,8 @@ AUTHENTICATION_BACKENDS = (
     "axes.backends.AxesStandaloneBackend",
     # Oscar's email sign-in and Django's username sign-in, both hashing a
     # dummy password for an unknown account (pharmacy/auth_backends.py)
-    "pharmacy.auth_backends.EmailBackend",
-    "pharmacy.auth_backends.UsernameBackend",
+    "pharmacy.accounts.auth_backends.EmailBackend",
+    "pharmacy.accounts.auth_backends.UsernameBackend",
 )
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -270,7 +271,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "client_error_without_traceback": {
-            "()": "pharmacy.log_filters.ClientErrorWithoutTraceback"
+            "()": "pharmacy.core.log_filters.ClientErrorWithoutTraceback"
         },
     },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
@@ -378,22 +379,22 @@ EMAIL_DELIVERY_BACKEND = env("EMAIL_DELIVERY_BACKEND", default="")
 # The one schedule of periodic jobs (run by `celery beat`; see README).
 CELERY_BEAT_SCHEDULE = {
     "reconcile-payments": {
-        "task": "checkout.tasks.reconcile_payments",
+        "task": "checkout.payments.tasks.reconcile_payments",
         "schedule": 15 * 60,
     },
     "send-pending-emails": {
-        "task": "pharmacy.tasks.emails_sweep",
+        "task": "pharmacy.core.tasks.emails_sweep",
         "schedule": 5 * 60,
     },
     # Jobs other modules provide as management commands; the task does nothing
     # (and logs why) while the command does not exist.
     "cleanup-abandoned-uploads": {
-        "task": "pharmacy.tasks.management_command",
+        "task": "pharmacy.core.tasks.management_command",
         "schedule": 60 * 60,
         "args": ["cleanup_abandoned_uploads"],
     },
     "send-refill-reminders": {
-        "task": "pharmacy.tasks.management_command",
+        "task": "pharmacy.core.tasks.management_command",
         "schedule": 24 * 60 * 60,
         "args": ["send_refill_reminders"],
     },
@@ -406,10 +407,10 @@ CELERY_BEAT_SCHEDULE = {
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_CALLABLE = "pharmacy.auth_backends.lockout_response"
+AXES_LOCKOUT_CALLABLE = "pharmacy.accounts.auth_backends.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # The storefront's sign-in form posts "login-username"; the admin's "username".
-AXES_USERNAME_CALLABLE = "pharmacy.auth_backends.axes_username"
+AXES_USERNAME_CALLABLE = "pharmacy.accounts.auth_backends.axes_username"
 # Behind a proxy: how many proxies append to X-Forwarded-For in front of the app
 # (0: use REMOTE_ADDR, the default when nothing sits in front).
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None

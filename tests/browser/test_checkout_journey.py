@@ -15,8 +15,8 @@ from django.utils.functional import empty
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from checkout.models import private_storage
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.dispensing.models import private_storage
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.browser.pharmacist import (
     decide,
     open_order,

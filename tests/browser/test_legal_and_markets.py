@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from catalog.models import Strength
-from checkout.refills.models import TransferRequest
+from checkout.dispensing.refills.models import TransferRequest
 from tests.browser.axe import assert_no_serious_violations
 from tests.factories import UserFactory, reference_data_ensure
 

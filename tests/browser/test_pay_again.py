@@ -5,8 +5,9 @@ pages pass axe and fit a 360 px screen."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from checkout import orders, repayment
-from checkout.models import OrderPayment, PaymentMethod, PaymentState
+from checkout.orders import placing
+from checkout.payments import repayment
+from checkout.payments.models import OrderPayment, PaymentMethod, PaymentState
 from tests.browser.axe import assert_no_serious_violations
 from tests.checkout_helpers import basket_with, checkout_attempt
 from tests.factories import reference_data_ensure
@@ -29,7 +30,7 @@ def failed_card_order(baclofen, settings, private_root):
     )
     attempt.stripe_payment_intent_id = "pi_old"
     attempt.save()
-    order = orders.order_place(attempt_id=attempt.pk)
+    order = placing.order_place(attempt_id=attempt.pk)
     OrderPayment.objects.filter(order=order).update(
         state=PaymentState.CAPTURE_FAILED,
         problem="Card declined (card_declined): Your card has insufficient funds.",

@@ -12,9 +12,10 @@ from playwright.sync_api import Page, expect
 
 from catalog.cautions import cautions_ensure
 from catalog.models import Drug, DrugCaution, Product
-from checkout import lifecycle
-from checkout.models import OrderStatus, PatientDetails
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.dispensing.models import PatientDetails
+from checkout.orders import lifecycle
+from checkout.orders.models import OrderStatus
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.pharmacist import transcribe
 from tests.browser.staff import admin_sign_in

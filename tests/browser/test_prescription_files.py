@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from checkout.models import Prescription
-from pharmacy.staff import PHARMACISTS, SUPERINTENDENTS, staff_groups_ensure
+from checkout.dispensing.models import Prescription
+from pharmacy.staff.roles import PHARMACISTS, SUPERINTENDENTS, staff_groups_ensure
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.staff import admin_sign_in
 from tests.checkout_helpers import pdf_upload, place_order

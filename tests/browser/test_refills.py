@@ -14,10 +14,11 @@ from oscar.apps.order.models import Order
 from playwright.sync_api import Browser, Page, expect
 
 from catalog.models import Product
-from checkout import lifecycle
-from checkout.models import OrderEvent, PrescriptionRecord, private_storage
-from checkout.refills import reminders, rules
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.dispensing.models import PrescriptionRecord, private_storage
+from checkout.dispensing.refills import reminders, rules
+from checkout.orders import lifecycle
+from checkout.orders.models import OrderEvent
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.staff import admin_sign_in
 from tests.checkout_helpers import pharmacist_checks_record, place_order

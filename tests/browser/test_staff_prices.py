@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from pharmacy.staff import PRICE_EDITORS, staff_groups_ensure
+from pharmacy.staff.roles import PRICE_EDITORS, staff_groups_ensure
 from tests.browser.staff import admin_sign_in
 from tests.factories import UserFactory
 

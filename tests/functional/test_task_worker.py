@@ -17,7 +17,7 @@ import time
 import pytest
 from django.db import connection
 
-from pharmacy.models import OutboundEmail
+from pharmacy.core.models import OutboundEmail
 from tests.functional.conftest import (
     BASE_DIR,
     _database_url,

@@ -24,7 +24,8 @@ from oscar.apps.order.models import Order
 from catalog.models import Product
 from catalog.partner.models import StockRecord
 from checkout.basket.models import Basket
-from checkout.models import CheckoutAttempt, PatientDetails, Prescription
+from checkout.dispensing.models import PatientDetails, Prescription
+from checkout.orders.models import CheckoutAttempt
 from tests.checkout_helpers import ADDRESS, ADULT_DOB, png_upload
 from tests.factories import make_drug, reference_data_ensure
 

@@ -10,9 +10,9 @@ from django.core import mail
 from django.urls import reverse
 
 from catalog.models import Product
-from checkout import lifecycle
-from pharmacy.sites import site_domain_sync
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.orders import lifecycle
+from pharmacy.core.sites import site_domain_sync
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import place_order
 from tests.factories import UserFactory
 

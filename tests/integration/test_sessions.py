@@ -5,7 +5,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from pharmacy.sessions import SessionStore
+from pharmacy.core.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

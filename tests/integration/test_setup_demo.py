@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from pharmacy.setup_steps import SETUP_STEPS
-from pharmacy.staff import DEMO_ACCOUNTS
+from pharmacy.core.setup_steps import SETUP_STEPS
+from pharmacy.staff.roles import DEMO_ACCOUNTS
 
 PASSWORD = re.compile(r"password '([^']+)'")
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from catalog.models import PackPrice, Strength
 from catalog.partner.models import StockRecord
-from pharmacy.staff import (
+from pharmacy.staff.roles import (
     CATALOGUE_EDITORS,
     DEMO_ACCOUNTS,
     PHARMACISTS,

@@ -8,7 +8,7 @@ from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from pharmacy.middleware import CSPMiddleware
+from pharmacy.core.middleware import CSPMiddleware
 
 rf = RequestFactory()
 

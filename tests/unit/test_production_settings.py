@@ -72,9 +72,9 @@ def test_production_keeps_every_security_layer():
     for name in (
         "axes.middleware.AxesMiddleware",
         "django_otp.middleware.OTPMiddleware",
-        "pharmacy.middleware.CSPMiddleware",  # django-csp's, subclassed
-        "pharmacy.middleware.StaffSessionExpiryMiddleware",
-        "pharmacy.middleware.PermissionsPolicyMiddleware",
+        "pharmacy.core.middleware.CSPMiddleware",  # django-csp's, subclassed
+        "pharmacy.staff.sessions.StaffSessionExpiryMiddleware",
+        "pharmacy.core.middleware.PermissionsPolicyMiddleware",
     ):
         assert name in middleware.split()
     assert axes == "10 [['username', 'ip_address']]"

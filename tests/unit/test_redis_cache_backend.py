@@ -6,7 +6,7 @@ import socket
 import pytest
 import redis
 
-from pharmacy.cache_backends import RedisCache
+from pharmacy.core.cache_backends import RedisCache
 
 # A Redis database of its own (bench uses 5, the functional tests 9).
 LOCATION = "redis://127.0.0.1:6379/12"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from checkout.abandoned_uploads import abandoned_uploads_delete
+from checkout.dispensing.abandoned_uploads import abandoned_uploads_delete
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from checkout import settlement
+from checkout.payments import settlement
 
 
 class Command(BaseCommand):

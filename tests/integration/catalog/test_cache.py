@@ -6,8 +6,8 @@ import pytest
 
 from catalog.models import Strength
 from catalog.partner.models import StockRecord
-from checkout import lifecycle
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.orders import lifecycle
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import place_order
 from tests.factories import UserFactory, make_drug
 

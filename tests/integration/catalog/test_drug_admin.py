@@ -13,7 +13,7 @@ from oscar.core.loading import get_class
 from catalog.drug_rules import drug_missing_items
 from catalog.models import Drug, DrugStatus, Product
 from catalog.partner.models import StockRecord
-from pharmacy.staff import CATALOGUE_EDITORS, PRICE_EDITORS, staff_groups_ensure
+from pharmacy.staff.roles import CATALOGUE_EDITORS, PRICE_EDITORS, staff_groups_ensure
 from tests.factories import UserFactory, make_drug
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from catalog import cache as catalog_cache
+from pharmacy.core import cache as catalog_cache
 from tests.factories import make_drug
 from tests.html import parse
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from checkout.models import CheckoutAttempt
+from checkout.orders.models import CheckoutAttempt
 from tests.checkout_helpers import guest_checkout_to_preview
 
 SECRET_KEY = "sk_test_x"

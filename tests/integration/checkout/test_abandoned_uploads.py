@@ -10,9 +10,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from checkout import prescription_pages, prescriptions
-from checkout.abandoned_uploads import CleanupCounts, abandoned_uploads_delete
-from checkout.models import CheckoutAttempt, Prescription, private_storage
+from checkout.dispensing import prescription_pages, prescriptions
+from checkout.dispensing.abandoned_uploads import (
+    CleanupCounts,
+    abandoned_uploads_delete,
+)
+from checkout.dispensing.models import Prescription, private_storage
+from checkout.orders.models import CheckoutAttempt
 from tests.checkout_helpers import (
     basket_with,
     checkout_attempt,
@@ -133,7 +137,7 @@ def test_a_file_no_row_names_is_swept_once_it_is_old(private_root, pack):
 def test_the_log_gives_counts_and_no_health_data(pack, caplog):
     abandoned = left_in_checkout(pack)
 
-    with caplog.at_level(logging.INFO, logger="checkout.abandoned_uploads"):
+    with caplog.at_level(logging.INFO, logger="checkout.dispensing.abandoned_uploads"):
         abandoned_uploads_delete(now=timezone.now() + 8 * DAY)
 
     (message,) = [r.getMessage() for r in caplog.records]

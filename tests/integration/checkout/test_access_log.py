@@ -10,16 +10,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from checkout.access_log import record_access
-from checkout.access_log_admin import RecordsHealthDataViews
-from checkout.models import (
+from checkout.dispensing.access_log import record_access
+from checkout.dispensing.admin.access_log_admin import RecordsHealthDataViews
+from checkout.dispensing.models import (
     AccessAction,
     AccessSubject,
     HealthDataAccess,
     PatientDetails,
     Prescription,
 )
-from pharmacy.staff import (
+from pharmacy.staff.roles import (
     PHARMACISTS,
     REVIEW_MODERATORS,
     SUPERINTENDENTS,

@@ -18,11 +18,8 @@ from PIL import Image
 
 from catalog.models import Strength
 from catalog.partner.models import StockRecord
-from checkout.models import (
-    CheckoutAttempt,
-    PatientDetails,
-    Prescription,
-)
+from checkout.dispensing.models import PatientDetails, Prescription
+from checkout.orders.models import CheckoutAttempt
 from tests.checkout_helpers import ADDRESS, ADULT_DOB, png_upload
 from tests.factories import strength_switch
 

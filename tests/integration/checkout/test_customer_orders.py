@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Product
-from checkout import lifecycle, orders
 from checkout.basket.models import Basket
-from checkout.models import OrderStatus
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.orders import lifecycle, placing
+from checkout.orders.models import OrderStatus
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import ADULT_DOB, basket_with, checkout_attempt
 from tests.checkout_helpers import place_order as place
 from tests.factories import UserFactory, strength_switch
@@ -231,7 +231,7 @@ def test_reorder_puts_the_same_packs_back_in_the_basket(client, customer, pack, 
     other = Product.objects.get(upc=f"{drug.product.upc}-25-90")
     basket = basket_with(product=pack, quantity=2, owner=customer)
     basket.add_product(other, 1)
-    order = orders.order_place(attempt_id=checkout_attempt(basket=basket).pk)
+    order = placing.order_place(attempt_id=checkout_attempt(basket=basket).pk)
     client.force_login(customer)
 
     response = client.post(detail_url(order), {"action": "reorder"})

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from checkout.models import OrderStatus
+from checkout.orders.models import OrderStatus
 from tests.checkout_helpers import guest_checkout_to_preview
 
 

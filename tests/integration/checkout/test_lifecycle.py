@@ -14,17 +14,12 @@ from oscar.apps.order.models import Order, PaymentEvent, ShippingEvent
 
 from catalog.models import Product, Strength
 from catalog.partner.models import StockRecord
-from checkout import lifecycle, notifications, orders
-from checkout.lifecycle import OrderActionRefused
-from checkout.models import (
-    CheckoutAttempt,
-    OrderEvent,
-    OrderStatus,
-    PatientDetails,
-    PaymentMethod,
-    Prescription,
-)
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.dispensing.models import PatientDetails, Prescription
+from checkout.orders import lifecycle, notifications, placing
+from checkout.orders.lifecycle import OrderActionRefused
+from checkout.orders.models import CheckoutAttempt, OrderEvent, OrderStatus
+from checkout.payments.models import PaymentMethod
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import (
     ADULT_DOB,
     basket_with,
@@ -70,7 +65,7 @@ def new_attempt(pack, *, quantity=2, owner=None, **kwargs) -> CheckoutAttempt:
 
 def place(pack, **kwargs) -> Order:
     """Placed, with the pharmacist's prescription record and counselling done."""
-    order = orders.order_place(attempt_id=new_attempt(pack, **kwargs).pk)
+    order = placing.order_place(attempt_id=new_attempt(pack, **kwargs).pk)
     pharmacist_checks_record(order=order)
     return order
 
@@ -114,8 +109,8 @@ def test_placing_allocates_stock_and_records_who_placed_it(pack):
 def test_placing_twice_places_one_order(pack):
     attempt = new_attempt(pack)
 
-    first = orders.order_place(attempt_id=attempt.pk)
-    second = orders.order_place(attempt_id=attempt.pk)
+    first = placing.order_place(attempt_id=attempt.pk)
+    second = placing.order_place(attempt_id=attempt.pk)
 
     assert first == second
     assert Order.objects.count() == 1
@@ -126,8 +121,8 @@ def test_an_attempt_whose_amount_differs_from_the_basket_total_is_refused(pack):
     # The basket comes to 2 x 38.70 + 4.95 = 82.35.
     attempt = new_attempt(pack, amount=Decimal("0.01"))
 
-    with pytest.raises(orders.OrderNotPlaced, match="did not match"):
-        orders.order_place(attempt_id=attempt.pk)
+    with pytest.raises(placing.OrderNotPlaced, match="did not match"):
+        placing.order_place(attempt_id=attempt.pk)
 
     attempt.refresh_from_db()
     assert attempt.status == CheckoutAttempt.Status.MISMATCH
@@ -136,8 +131,8 @@ def test_an_attempt_whose_amount_differs_from_the_basket_total_is_refused(pack):
     assert not Order.objects.exists()
     assert not stock_of(pack).num_allocated
     # And it stays refused: a mismatched checkout can't be placed later.
-    with pytest.raises(orders.OrderNotPlaced):
-        orders.order_place(attempt_id=attempt.pk)
+    with pytest.raises(placing.OrderNotPlaced):
+        placing.order_place(attempt_id=attempt.pk)
     assert not Order.objects.exists()
 
 
@@ -145,8 +140,8 @@ def test_a_price_change_after_pressing_place_order_is_refused(pack):
     attempt = new_attempt(pack)
     StockRecord.objects.filter(product=pack).update(price=Decimal("1.00"))
 
-    with pytest.raises(orders.OrderNotPlaced):
-        orders.order_place(attempt_id=attempt.pk)
+    with pytest.raises(placing.OrderNotPlaced):
+        placing.order_place(attempt_id=attempt.pk)
 
     attempt.refresh_from_db()
     assert attempt.status == CheckoutAttempt.Status.MISMATCH
@@ -163,8 +158,8 @@ def test_a_card_authorisation_that_differs_from_the_total_is_refused(
     attempt = new_attempt(pack, method=PaymentMethod.CARD)
     assert attempt.amount == Decimal("82.35")
 
-    with pytest.raises(orders.OrderNotPlaced):
-        orders.order_place(
+    with pytest.raises(placing.OrderNotPlaced):
+        placing.order_place(
             attempt_id=attempt.pk,
             authorised_amount=authorised,
             authorised_currency=currency,
@@ -179,8 +174,8 @@ def test_more_packs_than_in_stock_are_refused_before_oscar_allocates(pack):
     StockRecord.objects.filter(product=pack).update(num_in_stock=3, num_allocated=2)
     attempt = new_attempt(pack, quantity=2)
 
-    with pytest.raises(orders.OrderNotPlaced, match="sold out"):
-        orders.order_place(attempt_id=attempt.pk)
+    with pytest.raises(placing.OrderNotPlaced, match="sold out"):
+        placing.order_place(attempt_id=attempt.pk)
 
     record = stock_of(pack)
     assert (record.num_in_stock, record.num_allocated) == (3, 2)
@@ -195,8 +190,8 @@ def test_a_strength_withdrawn_while_the_shopper_pays_is_refused(pack, drug):
     # No signal from a bulk update: the final check must read the database.
     Strength.objects.filter(drug=drug, mg=Decimal("10")).update(is_available=False)
 
-    with pytest.raises(orders.OrderNotPlaced, match="no longer available"):
-        orders.order_place(
+    with pytest.raises(placing.OrderNotPlaced, match="no longer available"):
+        placing.order_place(
             attempt_id=attempt.pk,
             authorised_amount=attempt.amount,
             authorised_currency="USD",
@@ -626,7 +621,7 @@ def test_the_email_escapes_what_the_customer_typed(
     attempt.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        orders.order_place(attempt_id=attempt.pk)
+        placing.order_place(attempt_id=attempt.pk)
 
     shown = parts(mail.outbox[0])
     assert '<a href="https://evil.example">' not in shown["html"]

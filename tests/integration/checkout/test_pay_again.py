@@ -11,9 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from oscar.apps.order.models import Order
 
-from checkout import lifecycle, payments, repayment, stripe_gateway
-from checkout.models import OrderPayment, OrderStatus, PaymentState
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.orders import lifecycle
+from checkout.orders.models import OrderStatus
+from checkout.payments import ledger, repayment, stripe_gateway
+from checkout.payments.models import OrderPayment, PaymentState
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import pharmacist_checks_record
 from tests.factories import UserFactory
 from tests.integration.checkout.conftest import stripe_event, webhook_post
@@ -78,7 +80,7 @@ def test_the_customer_pays_again_and_the_pharmacist_captures_the_new_card(
     payment = OrderPayment.objects.get()
     assert payment.state == PaymentState.AUTHORISED
     assert payment.payment_intent_id == "pi_test_2"
-    assert payments.payment_problem(Order.objects.get()) is None
+    assert ledger.payment_problem(Order.objects.get()) is None
 
     lifecycle.order_approve(order=card_order, actor=pharmacist)
 

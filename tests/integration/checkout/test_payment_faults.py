@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.apps.order.models import Order
 
-from checkout import lifecycle, payments, settlement, stripe_gateway
-from checkout.models import OrderEvent, OrderPayment, OrderStatus, PaymentState
-from pharmacy.models import OutboundEmail
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.orders import lifecycle
+from checkout.orders.models import OrderEvent, OrderStatus
+from checkout.payments import ledger, settlement, stripe_gateway
+from checkout.payments.models import OrderPayment, PaymentState
+from pharmacy.core.models import OutboundEmail
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import pharmacist_checks_record
 from tests.factories import UserFactory
 
@@ -135,7 +137,7 @@ def test_a_crash_between_steps_is_repaired_by_reconciliation(
     assert payment().state == IN_FLIGHT[action]
     assert payment().pending_actor == pharmacist
     assert fresh(card_order).status == status_before
-    assert payments.payment_in_flight(fresh(card_order))
+    assert ledger.payment_in_flight(fresh(card_order))
 
     reconcile()
 
@@ -215,8 +217,8 @@ def test_a_declined_capture_is_a_payment_problem_and_the_customer_can_pay_again(
     order = fresh(card_order)
     assert order.status == OrderStatus.AWAITING_REVIEW
     assert payment().state == PaymentState.CAPTURE_FAILED
-    assert "insufficient funds" in payments.payment_problem(order)
-    assert "Payment problem" in payments.payment_summary(order)
+    assert "insufficient funds" in ledger.payment_problem(order)
+    assert "Payment problem" in ledger.payment_summary(order)
     assert fake_stripe.captures_made == 0
     [email] = mail.outbox
     assert "please pay again" in email.subject
@@ -239,7 +241,7 @@ def test_a_lapsed_authorisation_is_a_payment_problem_with_the_reason(
 
     order = fresh(card_order)
     assert order.status == OrderStatus.AWAITING_REVIEW
-    assert "lapsed" in payments.payment_problem(order)
+    assert "lapsed" in ledger.payment_problem(order)
     assert fake_stripe.captures_made == 0
     [email] = mail.outbox
     assert "expired before our pharmacist" in " ".join(email.body.split())
@@ -258,7 +260,7 @@ def test_reconciliation_finds_an_authorisation_that_lapsed_while_waiting(
 
     assert counts == {"lapsed": 1}
     assert payment().state == PaymentState.CAPTURE_FAILED
-    assert "lapsed" in payments.payment_problem(fresh(card_order))
+    assert "lapsed" in ledger.payment_problem(fresh(card_order))
     assert len(mail.outbox) == 1
 
 
@@ -316,9 +318,9 @@ def test_an_authorisation_lapsing_within_a_day_is_flagged(card_order):
     in_five_days = placed + datetime.timedelta(days=5)
     in_six_and_a_half = placed + datetime.timedelta(days=6, hours=12)
 
-    assert not payments.authorisation_lapses_within(order, now=in_five_days)
-    assert payments.authorisation_lapses_within(order, now=in_six_and_a_half)
-    assert payments.payment_summary(order, now=in_six_and_a_half).startswith(
+    assert not ledger.authorisation_lapses_within(order, now=in_five_days)
+    assert ledger.authorisation_lapses_within(order, now=in_six_and_a_half)
+    assert ledger.payment_summary(order, now=in_six_and_a_half).startswith(
         "Lapses soon: 12 hours left"
     )
 
@@ -387,8 +389,8 @@ def test_two_pharmacists_approving_at_once_charge_the_card_once(
 def test_a_crash_after_the_shopper_paid_is_placed_by_reconciliation(
     client, start_card_checkout, fake_stripe, monkeypatch
 ):
-    from checkout import orders
-    from checkout.models import CheckoutAttempt
+    from checkout.orders import placing
+    from checkout.orders.models import CheckoutAttempt
 
     _, attempt = start_card_checkout()
     with monkeypatch.context() as patch:
@@ -396,7 +398,7 @@ def test_a_crash_after_the_shopper_paid_is_placed_by_reconciliation(
         def crash(**kwargs):
             raise Crash
 
-        patch.setattr(orders, "order_place", crash)
+        patch.setattr(placing, "order_place", crash)
         with pytest.raises(Crash):
             client.get(reverse("checkout:stripe-return"), {"session_id": "cs_test_1"})
     assert Order.objects.count() == 0

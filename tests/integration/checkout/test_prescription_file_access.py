@@ -10,15 +10,16 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from checkout import prescription_files, prescription_pages
-from checkout.models import (
+from checkout.dispensing import prescription_pages
+from checkout.dispensing.admin import prescription_files
+from checkout.dispensing.models import (
     AccessAction,
     AccessSubject,
     HealthDataAccess,
     Prescription,
     private_storage,
 )
-from pharmacy.staff import PHARMACISTS, REVIEW_MODERATORS, staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS, REVIEW_MODERATORS, staff_groups_ensure
 from tests.checkout_helpers import (
     basket_with,
     checkout_attempt,

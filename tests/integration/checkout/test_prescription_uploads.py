@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from checkout.models import Prescription, private_storage
+from checkout.dispensing.models import Prescription, private_storage
 from tests import pdfs
 from tests.factories import reference_data_ensure
 from tests.integration.checkout.test_checkout_steps import (

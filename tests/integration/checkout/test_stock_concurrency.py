@@ -14,8 +14,8 @@ from oscar.apps.order.models import Order
 
 from catalog.models import Product
 from catalog.partner.models import StockRecord
-from checkout import orders
-from checkout.models import CheckoutAttempt
+from checkout.orders import placing
+from checkout.orders.models import CheckoutAttempt
 from tests.checkout_helpers import basket_with, checkout_attempt
 from tests.factories import reference_data_ensure
 
@@ -66,9 +66,9 @@ def test_fifty_buyers_of_the_last_ten_packs_make_exactly_ten_orders(
         try:
             start.wait(timeout=30)
             try:
-                orders.order_place(attempt_id=attempt_id)
+                placing.order_place(attempt_id=attempt_id)
                 outcome = "placed"
-            except orders.OrderNotPlaced as exc:
+            except placing.OrderNotPlaced as exc:
                 outcome = f"refused: {exc}"
             with lock:
                 outcomes[attempt_id] = outcome

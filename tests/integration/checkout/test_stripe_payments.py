@@ -14,10 +14,12 @@ from oscar.apps.order.models import Order
 
 from catalog.partner.models import StockRecord
 from catalog.partner.strategy import Selector
-from checkout import lifecycle, orders, stripe_gateway
 from checkout.basket.models import Basket
-from checkout.models import CheckoutAttempt, OrderPayment, OrderStatus, PaymentState
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.orders import lifecycle, placing
+from checkout.orders.models import CheckoutAttempt, OrderStatus
+from checkout.payments import stripe_gateway
+from checkout.payments.models import OrderPayment, PaymentState
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import pharmacist_checks_record
 from tests.factories import UserFactory
 from tests.integration.checkout.conftest import stripe_event, webhook_post
@@ -44,7 +46,7 @@ def shown_messages(response) -> list[str]:
 def recomputed_total(attempt) -> Decimal:
     basket = Basket.objects.get(pk=attempt.basket_id)
     basket.strategy = Selector().strategy()
-    _, _, total = orders.basket_total(basket=basket, shipping_method_code="standard")
+    _, _, total = placing.basket_total(basket=basket, shipping_method_code="standard")
     return total.incl_tax
 
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 from oscar.apps.order.models import Order
 
 from checkout.basket.models import Basket
-from checkout.models import CheckoutAttempt, StripeEvent
+from checkout.orders.models import CheckoutAttempt
+from checkout.payments.models import StripeEvent
 from tests.integration.checkout.conftest import stripe_event, webhook_post
 
 COMPLETED = "checkout.session.completed"

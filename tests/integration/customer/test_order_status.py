@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Product
-from checkout import lifecycle
-from checkout.models import OrderEvent
-from pharmacy.customer import order_status
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.orders import lifecycle
+from checkout.orders import tracking as order_status
+from checkout.orders.models import OrderEvent
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import place_order
 from tests.factories import UserFactory
 

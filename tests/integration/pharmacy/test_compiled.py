@@ -10,7 +10,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
-from pharmacy import compiled
+from pharmacy.core import compiled
 from tests.factories import make_drug
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from checkout import lifecycle
-from pharmacy import outbox, tasks
+from checkout.orders import lifecycle
 from pharmacy.celery import app as celery_app
-from pharmacy.models import OutboundEmail
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from pharmacy.core import email_delivery, outbox, tasks
+from pharmacy.core.models import OutboundEmail
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import (
     guest_checkout_to_preview,
     pharmacist_checks_record,
@@ -70,7 +70,7 @@ def test_an_email_refused_twice_is_delivered_on_the_third_try(
 
 def test_the_back_off_doubles_up_to_an_hour(settings):
     settings.EMAIL_RETRY_BACKOFF_SECONDS = 30
-    delays = [outbox.retry_delay(tries=n).total_seconds() for n in range(1, 10)]
+    delays = [email_delivery.retry_delay(tries=n).total_seconds() for n in range(1, 10)]
 
     assert delays[:4] == [30, 60, 120, 240]
     assert max(delays) == 3600
@@ -159,8 +159,8 @@ def test_the_sweep_sends_an_email_whose_task_was_lost(
 def test_two_deliveries_of_one_email_send_it_once(mailoutbox):
     email = outbox.email_enqueue(message=a_message())
 
-    assert outbox.email_deliver(email_id=email.pk)
-    assert outbox.email_deliver(email_id=email.pk)
+    assert email_delivery.email_deliver(email_id=email.pk)
+    assert email_delivery.email_deliver(email_id=email.pk)
 
     assert len(mailoutbox) == 1
 
@@ -232,7 +232,7 @@ def test_the_outbox_can_be_every_emails_backend(
 ):
     from django.core.mail import send_mail
 
-    settings.EMAIL_BACKEND = "pharmacy.outbox.OutboxBackend"
+    settings.EMAIL_BACKEND = "pharmacy.core.outbox.OutboxBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     with django_capture_on_commit_callbacks(execute=True):

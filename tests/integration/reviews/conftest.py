@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from catalog.models import Product
 from catalog.reviews.models import ProductReview
-from pharmacy.staff import (
+from pharmacy.staff.roles import (
     PHARMACISTS,
     PRICE_EDITORS,
     REVIEW_MODERATORS,

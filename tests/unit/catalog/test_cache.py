@@ -1,4 +1,4 @@
-"""catalog.cache.cached(): computed once per version, asked once per request,
+"""pharmacy.core.cache.cached(): computed once per version, asked once per request,
 and never served across a bump."""
 
 from unittest import mock
@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.core.cache import caches
 
-from catalog import cache
+from pharmacy.core import cache
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from oscar.apps.order.models import Order
 
-from checkout.admin.summaries import authorisation_summary, card_effect
-from checkout.models import OrderPayment, OrderStatus, PaymentMethod, PaymentState
+from checkout.dispensing.admin.summaries import authorisation_summary, card_effect
+from checkout.orders.models import OrderStatus
+from checkout.payments.models import OrderPayment, PaymentMethod, PaymentState
 
 PLACED = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
 

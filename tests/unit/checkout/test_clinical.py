@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from checkout import clinical
+from checkout.dispensing import clinical
 
 
 def caution(kind, category, term, advice=""):

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from checkout import prescriptions
+from checkout.dispensing import prescriptions
 from tests import pdfs
 from tests.checkout_helpers import png_upload
 

@@ -4,8 +4,8 @@ and Oscar's pipeline agree."""
 import pytest
 from django.conf import settings
 
-from checkout import queues
-from checkout.models import OrderStatus
+from checkout.dispensing import queues
+from checkout.orders.models import OrderStatus
 
 
 @pytest.mark.parametrize("status", OrderStatus.values)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, PngImagePlugin
 
-from checkout import uploads
+from checkout.dispensing import uploads
 from tests import pdfs
 
 

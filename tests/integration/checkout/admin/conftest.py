@@ -11,8 +11,8 @@ from oscar.apps.order.models import Order
 
 from catalog.cautions import cautions_ensure
 from catalog.models import Drug, DrugCaution, Product
-from checkout.models import PatientDetails
-from pharmacy.staff import (
+from checkout.dispensing.models import PatientDetails
+from pharmacy.staff.roles import (
     PHARMACISTS,
     PRICE_EDITORS,
     REVIEW_MODERATORS,

@@ -5,8 +5,9 @@ page, and nothing they send changes an order."""
 import pytest
 from django.urls import reverse
 
-from checkout.lifecycle import DISPATCH_PERMISSION
-from checkout.models import OrderStatus, PatientDetails, Prescription
+from checkout.dispensing.models import PatientDetails, Prescription
+from checkout.orders.lifecycle import DISPATCH_PERMISSION
+from checkout.orders.models import OrderStatus
 from tests.checkout_helpers import pharmacist_checks_record
 from tests.integration.checkout.admin.conftest import (
     QUEUE,
@@ -121,7 +122,7 @@ def test_oscar_order_admin_stays_read_only(rx_drug, who, pharmacist):
 
 
 def accesses(order) -> list[tuple[str, str, str]]:
-    from checkout.models import HealthDataAccess
+    from checkout.dispensing.models import HealthDataAccess
 
     return list(
         HealthDataAccess.objects.filter(order_number=order.number)
@@ -159,8 +160,8 @@ def test_viewing_and_changing_the_review_page_is_in_the_access_log(
 def test_an_outsiders_attempt_on_the_review_page_is_logged_without_data(
     rx_drug,
 ):
-    from checkout.models import HealthDataAccess
-    from pharmacy.staff import PRICE_EDITORS
+    from checkout.dispensing.models import HealthDataAccess
+    from pharmacy.staff.roles import PRICE_EDITORS
     from tests.integration.checkout.admin.conftest import staff_in
 
     order = order_for(rx_drug)

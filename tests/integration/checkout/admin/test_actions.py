@@ -5,7 +5,8 @@ lifecycle service, and is harmless when submitted twice."""
 import pytest
 from django.core import mail
 
-from checkout.models import OrderEvent, OrderStatus, Prescription
+from checkout.dispensing.models import Prescription
+from checkout.orders.models import OrderEvent, OrderStatus
 from tests.checkout_helpers import pharmacist_checks_record
 from tests.integration.checkout.admin.conftest import (
     action_url,
@@ -190,7 +191,7 @@ def test_dispatch_asks_for_carrier_and_tracking_and_emails_them(
 def test_dispatch_is_refused_until_counselling_is_recorded(
     act, pharmacist_client, rx_drug
 ):
-    from checkout.models import CounsellingRecord
+    from checkout.dispensing.models import CounsellingRecord
 
     order = order_for(rx_drug)
     pharmacist_checks_record(order=order)

@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from oscar.apps.order.models import Order
 
-from checkout import queues
-from checkout.models import OrderPayment, OrderStatus, PaymentState, Prescription
+from checkout.dispensing import queues
+from checkout.dispensing.models import Prescription
+from checkout.orders.models import OrderStatus
+from checkout.payments.models import OrderPayment, PaymentState
 from tests.checkout_helpers import place_order
 from tests.integration.checkout.admin.conftest import (
     QUEUE,

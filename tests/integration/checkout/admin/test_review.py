@@ -9,15 +9,14 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import Strength
-from checkout.models import (
+from checkout.dispensing.models import (
     CounsellingRecord,
     FlagAcknowledgement,
-    OrderEvent,
-    OrderStatus,
     PatientDetails,
     Prescription,
     PrescriptionRecord,
 )
+from checkout.orders.models import OrderEvent, OrderStatus
 from tests.checkout_helpers import ADULT_DOB, record_data
 from tests.integration.checkout.admin.conftest import (
     action_url,

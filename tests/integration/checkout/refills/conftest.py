@@ -5,11 +5,11 @@ from django.utils import timezone
 
 from catalog.models import Product
 from catalog.partner.strategy import Selector
-from checkout import lifecycle, orders
 from checkout.basket.models import Basket
-from checkout.models import OrderEvent
-from checkout.refills import services
-from pharmacy.staff import PHARMACISTS, staff_groups_ensure
+from checkout.dispensing.refills import services
+from checkout.orders import lifecycle, placing
+from checkout.orders.models import OrderEvent
+from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
 from tests.checkout_helpers import checkout_attempt, place_order
 from tests.factories import UserFactory, reference_data_ensure
 
@@ -65,4 +65,4 @@ def refill_order(*, record, customer):
     basket.strategy = Selector().strategy()
     services.refill_to_basket(record=record, basket=basket)
     attempt = checkout_attempt(basket=basket, with_prescription=False)
-    return orders.order_place(attempt_id=attempt.pk)
+    return placing.order_place(attempt_id=attempt.pk)

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Product, Strength
-from checkout import lifecycle
 from checkout.basket.models import Basket
-from checkout.models import Prescription, PrescriptionRecord
-from checkout.refills import rules, services
+from checkout.dispensing.models import Prescription, PrescriptionRecord
+from checkout.dispensing.refills import rules, services
+from checkout.orders import lifecycle
 from tests.checkout_helpers import ADDRESS, ADULT_DOB
 from tests.html import page, text
 

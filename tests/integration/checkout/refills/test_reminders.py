@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from checkout.refills import reminders, rules
-from checkout.refills.models import ReminderSubscription
+from checkout.dispensing.refills import reminders, rules
+from checkout.dispensing.refills.models import ReminderSubscription
 from tests.checkout_helpers import ADULT_DOB
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Strength
-from checkout.refills import rules
-from checkout.refills.models import TransferRequest
+from checkout.dispensing.refills import rules
+from checkout.dispensing.refills.models import TransferRequest
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

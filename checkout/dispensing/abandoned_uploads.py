@@ -1,0 +1,114 @@
+"""Deleting prescriptions from checkouts that never became orders.
+
+A shopper who uploads a prescription and walks away leaves health data behind.
+After PRESCRIPTION_ABANDONED_AFTER_DAYS (7) the row, its file and any drawn
+pages go. Run daily by a scheduler (see the README); safe to run again at any
+time, and a run that finds nothing does nothing.
+"""
+
+import datetime
+import logging
+import shutil
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from checkout.dispensing import prescription_pages
+from checkout.dispensing.models import Prescription, private_storage
+from checkout.orders.models import CheckoutAttempt
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_FOLDER = "prescriptions"
+
+
+class CleanupCounts(NamedTuple):
+    prescriptions: int  # rows deleted, each with its file
+    orphan_files: int  # files no row points at (a half-finished upload)
+    orphan_page_caches: int  # drawn pages of a prescription that is gone
+
+
+def abandoned_uploads_delete(*, now: datetime.datetime | None = None) -> CleanupCounts:
+    """Delete prescriptions (rows, files, page images) of checkouts that never
+    became orders and are older than the configured number of days.
+
+    A checkout whose payment is still pending on a newer attempt is left
+    alone, so a late Stripe confirmation still finds its prescription.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.PRESCRIPTION_ABANDONED_AFTER_DAYS)
+    paying = CheckoutAttempt.objects.filter(
+        basket_id=OuterRef("basket_id"),
+        status=CheckoutAttempt.Status.PENDING,
+        created_at__gte=cutoff,
+    )
+    abandoned = Prescription.objects.filter(
+        order__isnull=True, created_at__lt=cutoff
+    ).exclude(Exists(paying))
+    deleted = 0
+    for prescription in abandoned.iterator():
+        prescription_pages.page_cache_delete(prescription)
+        file = prescription.file
+        # The row first: a file left by a failed delete is swept as an orphan.
+        Prescription.objects.filter(pk=prescription.pk).delete()
+        if file:
+            file.delete(save=False)
+        deleted += 1
+    counts = CleanupCounts(
+        prescriptions=deleted,
+        orphan_files=_orphan_files_delete(cutoff=cutoff),
+        orphan_page_caches=_orphan_page_caches_delete(now=now),
+    )
+    logger.info(
+        "Abandoned uploads deleted: %d prescriptions, %d orphan files, "
+        "%d orphan page caches",
+        *counts,
+    )
+    return counts
+
+
+def _root(folder: str) -> Path:
+    return Path(private_storage.path(folder))
+
+
+def _stored_stems() -> set[str]:
+    names = Prescription.objects.exclude(file="").values_list("file", flat=True)
+    return {PurePosixPath(name).stem for name in names}
+
+
+def _orphan_files_delete(*, cutoff: datetime.datetime) -> int:
+    """Files under prescriptions/ that no row names, last written before the
+    cutoff (a newer one may belong to an upload being saved right now)."""
+    folder = _root(UPLOAD_FOLDER)
+    if not folder.is_dir():
+        return 0
+    known = _stored_stems()
+    cutoff_ts = cutoff.timestamp()
+    removed = 0
+    for path in folder.iterdir():
+        if not path.is_file() or path.stem in known:
+            continue
+        if path.stat().st_mtime < cutoff_ts:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _orphan_page_caches_delete(*, now: datetime.datetime) -> int:
+    """Drawn pages whose prescription row is gone. Pages are drawn only for
+    placed orders, so these are rare; an hour's grace covers a page being
+    drawn while its prescription was being replaced."""
+    folder = _root(prescription_pages.CACHE_FOLDER)
+    if not folder.is_dir():
+        return 0
+    known = _stored_stems()
+    grace = (now - datetime.timedelta(hours=1)).timestamp()
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_dir() and path.name not in known and path.stat().st_mtime < grace:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed

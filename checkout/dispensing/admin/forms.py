@@ -1,0 +1,143 @@
+"""Forms of the pharmacist's review page and its confirmation steps."""
+
+from django import forms
+
+from catalog.models import Drug, Strength
+from checkout.dispensing import prescriptions
+from checkout.dispensing.models import (
+    CounsellingRecord,
+    PatientDetails,
+    PrescriptionRecord,
+)
+from checkout.dispensing.records import EDITABLE_FIELDS
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (emailed to the customer)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Please give the customer a reason."},
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the customer asked to cancel (emailed to them)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Please record why the order is cancelled."},
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="Note for the order's history (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class DispatchForm(forms.Form):
+    carrier = forms.CharField(
+        label="Carrier",
+        max_length=60,
+        error_messages={"required": "Please name the carrier."},
+    )
+    tracking_reference = forms.CharField(
+        label="Tracking reference",
+        max_length=128,
+        error_messages={"required": "Please enter the carrier's tracking reference."},
+    )
+
+
+class ConfirmForm(forms.Form):
+    """Approval asks for nothing but the confirmation itself."""
+
+
+class PrescriptionRecordForm(forms.ModelForm):
+    """The pharmacist's transcription. Every field may be left blank while
+    working; approval says what is missing."""
+
+    class Meta:
+        model = PrescriptionRecord
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "date_written": forms.DateInput(attrs={"type": "date"}),
+            "directions": forms.TextInput(attrs={"size": 40}),
+        }
+        help_texts = {
+            "dose_mg": "Left blank, it is read from the directions.",
+            "doses_per_day": "Left blank, it is read from the directions.",
+            "quantity_left": "Left blank: quantity prescribed × (1 + refills).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["drug"].queryset = Drug.objects.all()
+        self.fields["strength"].queryset = Strength.objects.select_related("drug")
+        for field in self.fields.values():
+            field.required = False
+
+    def clean_prescriber_npi(self) -> str:
+        npi = self.cleaned_data.get("prescriber_npi", "")
+        if npi:
+            npi = prescriptions.npi_check(npi=npi)
+        return npi
+
+    def clean(self):
+        data = super().clean()
+        drug, strength = data.get("drug"), data.get("strength")
+        if drug and strength and strength.drug_id != drug.pk:
+            self.add_error("strength", "That strength belongs to another drug.")
+        return data
+
+
+class PatientProfileForm(forms.Form):
+    """A plain form, so validating it leaves the patient untouched until the
+    service compares and saves (and records who changed what)."""
+
+    allergies = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    medical_conditions = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    current_medicines = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    @classmethod
+    def for_patient(cls, data, *, patient: PatientDetails | None, prefix: str):
+        initial = (
+            {name: getattr(patient, name) for name in cls.base_fields}
+            if patient
+            else {}
+        )
+        return cls(data, initial=initial, prefix=prefix)
+
+
+class AcknowledgeForm(forms.Form):
+    code = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Why the order may go ahead",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Please write a note with the acknowledgement."},
+    )
+
+
+class CounsellingForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Counselling",
+        choices=CounsellingRecord.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose given or declined."},
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )

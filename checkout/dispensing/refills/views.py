@@ -1,0 +1,172 @@
+"""The customer's side of refills: "Your prescriptions", requesting a refill,
+reminders on and off, transfers, and an account from a guest order."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views import generic
+from oscar.apps.customer.forms import EmailUserCreationForm
+from oscar.apps.customer.mixins import AnonymousOrderMixin
+from oscar.apps.order.models import Order
+
+from checkout.dispensing.refills import reminders, rules, services, transfers
+from checkout.dispensing.refills.forms import TransferRequestForm
+
+
+def _row(record) -> dict:
+    history = rules.fills(record=record)
+    return {
+        "record": record,
+        "rx": rules.rx_number(record=record),
+        "expires": rules.expiry_date(record=record),
+        "refills_left": rules.refills_left(record=record),
+        "refusal": rules.refill_refusal(record=record),
+        "last_fill": history[-1] if history else None,
+    }
+
+
+class PrescriptionListView(generic.TemplateView):
+    """Everyone may open it: a guest is told that refills need an account."""
+
+    template_name = "refills/prescriptions.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["rows"] = [_row(r) for r in rules.records_of(user=user)]
+        if user.is_authenticated:
+            ctx["subscribed"] = {
+                row["record"].drug_id
+                for row in ctx["rows"]
+                if reminders.is_subscribed(user=user, drug=row["record"].drug)
+            }
+        return ctx
+
+
+def _own_record(request, pk: int):
+    record = rules.record_of(user=request.user, pk=pk)
+    if record is None:
+        raise Http404("No such prescription")
+    return record
+
+
+class RefillView(LoginRequiredMixin, generic.TemplateView):
+    """The reminder's one-click link lands here: one button requests the refill."""
+
+    template_name = "refills/refill.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["row"] = _row(_own_record(self.request, kwargs["pk"]))
+        return ctx
+
+    def post(self, request, pk):
+        record = _own_record(request, pk)
+        had_lines = not request.basket.is_empty
+        try:
+            services.refill_to_basket(record=record, basket=request.basket)
+        except services.RefillRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("refills:list")
+        note = " It replaces what was in your basket." if had_lines else ""
+        messages.success(
+            request,
+            f"Refill of prescription {rules.rx_number(record=record)} is in your "
+            f"basket.{note} Check out to send it to our pharmacist.",
+        )
+        return redirect("basket:summary")
+
+
+class ReminderToggleView(LoginRequiredMixin, generic.View):
+    def post(self, request, pk):
+        record = _own_record(request, pk)
+        wanted = request.POST.get("remind") == "on"
+        reminders.subscribe(user=request.user, drug=record.drug, active=wanted)
+        messages.success(
+            request,
+            f"Refill reminders for {record.drug.generic_name} are "
+            f"{'on' if wanted else 'off'}.",
+        )
+        return redirect("refills:list")
+
+
+class UnsubscribeView(generic.TemplateView):
+    """From the reminder email, no sign-in: GET asks, POST turns them off (so a
+    mail scanner following links can't unsubscribe anyone)."""
+
+    template_name = "refills/unsubscribe.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["done"] = False
+        return ctx
+
+    def post(self, request, token):
+        subscription = reminders.unsubscribe_by_token(token=token)
+        if subscription is None:
+            raise Http404("This link is not valid.")
+        return self.render_to_response({"done": True, "drug": subscription.drug})
+
+
+class TransferRequestView(LoginRequiredMixin, generic.FormView):
+    template_name = "refills/transfer.html"
+    form_class = TransferRequestForm
+
+    def form_valid(self, form):
+        transfers.transfer_request(user=self.request.user, data=form.cleaned_data)
+        messages.success(
+            self.request,
+            "Thank you. Our pharmacist will contact your pharmacy to transfer the "
+            "prescription, and we will email you when it is done.",
+        )
+        return redirect("refills:list")
+
+
+class GuestAccountView(AnonymousOrderMixin, generic.FormView):
+    """Refills need an account: a guest creates one from their order, which
+    then belongs to it (the order's email link proves who they are)."""
+
+    template_name = "refills/guest_account.html"
+    form_class = EmailUserCreationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        # The same proof Oscar's guest order page asks for: the link's hash and
+        # the order's email, entered once in this browser.
+        self.order = self.get_object()
+        if self.order is None:
+            return redirect(
+                "customer:anon-order-form",
+                order_number=kwargs["order_number"],
+                hash=kwargs["hash"],
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # The order's email, which its link proves; not something to retype.
+        form.fields["email"].disabled = True
+        form.fields.pop("redirect_url", None)
+        return form
+
+    def get_initial(self):
+        return {"email": self.order.guest_email}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["order"] = self.order
+        return ctx
+
+    def form_valid(self, form):
+        user = form.save()
+        Order.objects.filter(pk=self.order.pk, user__isnull=True).update(user=user)
+        login(
+            self.request, user, backend="pharmacy.accounts.auth_backends.EmailBackend"
+        )
+        messages.success(
+            self.request,
+            "Your account is ready and your order is in it. Once our pharmacist has "
+            "approved the prescription, you can request refills here.",
+        )
+        return redirect("refills:list")

@@ -1,0 +1,75 @@
+"""Customer emails about an order, through Oscar's communication event types.
+
+Templates live in templates/oscar/communication/emails/commtype_<code>_*.txt and
+carry the pharmacy's details. They never include health data: no date of
+birth, no prescription, no pharmacist's notes beyond the rejection reason
+written for the customer.
+
+Nothing here talks to a mail server: each email is written to the outbox
+(pharmacy/outbox.py) in the caller's transaction and a task delivers it after
+the commit. Call these inside the transaction that makes the change.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
+from oscar.apps.communication.models import CommunicationEventType
+from oscar.apps.order.utils import OrderDispatcher
+
+from pharmacy.core.outbox import OutboxBackend
+
+logger = logging.getLogger(__name__)
+
+ORDER_PLACED = "ORDER_PLACED"
+ORDER_APPROVED = "ORDER_APPROVED"
+ORDER_DISPATCHED = "ORDER_DISPATCHED"
+ORDER_REJECTED = "ORDER_REJECTED"
+ORDER_CANCELLED = "ORDER_CANCELLED"
+ORDER_PAY_AGAIN = "ORDER_PAY_AGAIN"
+ORDER_ON_HOLD = "ORDER_ON_HOLD"
+
+
+def order_status_path(*, order) -> str:
+    if order.user_id:
+        return reverse("customer:order", kwargs={"order_number": order.number})
+    return reverse(
+        "customer:anon-order",
+        kwargs={"order_number": order.number, "hash": order.verification_hash()},
+    )
+
+
+def order_email_send(*, order, code: str, **context) -> None:
+    """Queue one of the order emails. Never raises: a broken template must not
+    undo an order or a pharmacist's decision; it is logged instead."""
+    dispatcher = OrderDispatcher(logger=logger, mail_connection=OutboxBackend())
+    # The templates read the lines and the totals read the surcharges twice.
+    prefetch_related_objects([order], "lines", "surcharges")
+    ctx = {
+        "order": order,
+        "lines": order.lines.all(),
+        "status_path": order_status_path(order=order),
+        "pharmacy": settings.PHARMACY,
+        **context,
+    }
+    try:
+        with transaction.atomic():
+            # Oscar's dispatch_order_messages, less its second look-up of
+            # the event type it rendered the messages from.
+            event_type = CommunicationEventType.objects.filter(code=code).first()
+            messages = (event_type or CommunicationEventType(code=code)).get_messages(
+                dispatcher.dispatcher.get_base_context(**ctx)
+            )
+            if order.is_anonymous:
+                sent = dispatcher.dispatcher.dispatch_anonymous_messages(
+                    order.guest_email, messages
+                )
+            else:
+                sent = dispatcher.dispatcher.dispatch_user_messages(
+                    order.user, messages
+                )
+            dispatcher.create_communication_event(order, event_type, sent)
+    except Exception:
+        logger.exception("Order %s: could not send the %s email", order.number, code)

@@ -1,0 +1,209 @@
+"""Placing an order: once, with the price recomputed on the server, and with
+stock checked and allocated under row locks."""
+
+import logging
+from decimal import Decimal
+
+from django.db import transaction
+from oscar.apps.checkout.calculators import OrderTotalCalculator
+from oscar.apps.order.models import Order, ShippingAddress
+from oscar.apps.order.utils import OrderCreator
+
+from catalog.partner.models import StockRecord
+from catalog.partner.strategy import Selector
+from catalog.reviews import selectors as review_selectors
+from checkout.basket.models import Basket
+from checkout.dispensing.models import PatientDetails, Prescription
+from checkout.orders import notifications
+from checkout.orders.models import CheckoutAttempt, OrderEvent, OrderStatus
+from checkout.payments import ledger
+from checkout.shipping import countries
+from checkout.shipping.repository import Repository
+from pharmacy.core import cache as catalog_cache
+
+logger = logging.getLogger(__name__)
+
+
+class OrderNotPlaced(Exception):
+    """The order could not be placed. The message is safe to show the shopper."""
+
+
+def basket_total(*, basket: Basket, shipping_method_code: str):
+    """(shipping method, shipping charge, order total) recomputed from the
+    basket's stored prices. Nothing the shopper posts takes part."""
+    method = next(
+        (
+            m
+            for m in Repository().get_shipping_methods(basket)
+            if m.code == shipping_method_code
+        ),
+        None,
+    )
+    if method is None:
+        raise OrderNotPlaced("Please choose a delivery method again.")
+    charge = method.calculate(basket)
+    total = OrderTotalCalculator().calculate(basket, charge)
+    return method, charge, total
+
+
+def _lock_and_check_stock(*, basket: Basket) -> None:
+    lines = list(basket.all_lines())
+    records = {
+        r.pk: r
+        for r in StockRecord.objects.select_for_update(of=("self",))
+        .select_related("partner")
+        .filter(pk__in=[line.stockrecord_id for line in lines])
+        .order_by("pk")
+    }
+    for line in lines:
+        record = records.get(line.stockrecord_id)
+        if record is None:
+            raise OrderNotPlaced(_sold_out(line))
+        # The locked, current record is the one Oscar allocates from; its
+        # product is the line's, already loaded with its class.
+        record.product = line.product
+        record.locked_for_update = True
+        line.stockrecord = record
+        # The strategy decides, on the locked record: a strength can be
+        # withdrawn, or the last packs sold, while the shopper pays.
+        info = basket.strategy.fetch_for_line(line)
+        if not info.availability.is_purchase_permitted(line.quantity)[0]:
+            if basket.strategy.status(line.product, record).shown:
+                raise OrderNotPlaced(_sold_out(line))
+            raise OrderNotPlaced(
+                f"Sorry, {line.product.get_title()} is no longer available. "
+                "Your basket is unchanged; please choose another pack."
+            )
+
+
+def _sold_out(line) -> str:
+    return (
+        f"Sorry, {line.product.get_title()} has just sold out. "
+        "Your basket is unchanged; please choose another pack."
+    )
+
+
+def order_place(
+    *,
+    attempt_id: int,
+    authorised_amount: Decimal | None = None,
+    authorised_currency: str | None = None,
+) -> Order:
+    """Place the order for a checkout attempt, exactly once.
+
+    Safe to call twice (the return page and the webhook both do): the second
+    call returns the order the first one placed. For a card payment, pass the
+    amount and currency Stripe authorised; they must equal the recomputed total
+    and the checkout's currency, or no order is
+    placed and the mismatch is recorded on the attempt.
+    """
+    with transaction.atomic():
+        attempt = CheckoutAttempt.objects.select_for_update().get(pk=attempt_id)
+        if attempt.order_id:
+            return attempt.order
+        if attempt.status != CheckoutAttempt.Status.PENDING:
+            raise OrderNotPlaced("This checkout has ended. Please check out again.")
+        basket = (
+            Basket.objects.select_for_update()
+            .get(pk=attempt.basket_id)
+            .vouchers_known_absent()
+        )
+        basket.lines_read_fresh = True
+        basket.strategy = (
+            Selector()
+            .strategy(user=attempt.user)
+            .read_from_database(drug_product_ids=_drug_product_ids(basket=basket))
+        )
+        method, charge, total = basket_total(
+            basket=basket, shipping_method_code=attempt.shipping_method_code
+        )
+        mismatch = (
+            total.incl_tax != attempt.amount
+            or (authorised_amount is not None and authorised_amount != total.incl_tax)
+            or (
+                authorised_currency is not None
+                and authorised_currency != attempt.currency
+            )
+        )
+        if mismatch:
+            # Recorded, and committed: the refusal must leave a trace.
+            attempt.status = CheckoutAttempt.Status.MISMATCH
+            attempt.note = (
+                f"Total now {total.incl_tax}, attempt {attempt.amount}, "
+                f"authorised {authorised_amount} {authorised_currency or ''}"
+            )
+            attempt.save(update_fields=["status", "note", "updated_at"])
+            logger.error("Checkout %s: amount mismatch, no order placed", attempt.pk)
+        else:
+            order = _place(
+                attempt=attempt,
+                basket=basket,
+                method=method,
+                charge=charge,
+                total=total,
+            )
+    if mismatch:
+        raise OrderNotPlaced(
+            "The amount authorised did not match your order total, so no order was "
+            "placed. Any hold on your card will be released."
+        )
+    return order
+
+
+def _place(*, attempt, basket, method, charge, total) -> Order:
+    _lock_and_check_stock(basket=basket)
+    order = OrderCreator().place_order(
+        basket=basket,
+        total=total,
+        shipping_method=method,
+        shipping_charge=charge,
+        user=attempt.user,
+        shipping_address=_shipping_address(attempt.shipping_address),
+        order_number=attempt.order_number,
+        status=OrderStatus.AWAITING_REVIEW,
+        guest_email=attempt.guest_email or "",
+    )
+    ledger.payment_record(order=order, attempt=attempt)
+    _reviews_changed(basket=basket, attempt=attempt)
+    PatientDetails.objects.filter(basket=basket).update(order=order, basket=None)
+    Prescription.objects.filter(basket=basket).update(order=order, basket=None)
+    basket.submit()
+    attempt.order = order
+    attempt.status = CheckoutAttempt.Status.PLACED
+    attempt.save(update_fields=["order", "status", "updated_at"])
+    OrderEvent.objects.create(
+        order=order,
+        actor=attempt.user,
+        action="placed",
+        to_status=order.status,
+        note=attempt.get_payment_method_display(),
+    )
+    # Placed without surcharges: the email's totals need not ask for them.
+    order._prefetched_objects_cache = {"surcharges": order.surcharges.none()}
+    notifications.order_email_send(order=order, code=notifications.ORDER_PLACED)
+    return order
+
+
+def _reviews_changed(*, basket: Basket, attempt: CheckoutAttempt) -> None:
+    # Stock and price changes reach the cache through the stock record's own
+    # signal. Reviews only change if this buyer's published review of a
+    # product now earns the "Verified buyer" badge.
+    for product_id in _drug_product_ids(basket=basket):
+        if review_selectors.buyer_has_approved_review(
+            product_id=product_id,
+            user_id=attempt.user_id,
+            email=attempt.guest_email,
+        ):
+            catalog_cache.reviews_changed(product_id=product_id)
+
+
+def _drug_product_ids(*, basket: Basket) -> set[int]:
+    """The drugs (their parent products) of the basket's packs."""
+    return {line.product.parent_id or line.product_id for line in basket.all_lines()}
+
+
+def _shipping_address(fields: dict) -> ShippingAddress:
+    address = ShippingAddress(**fields)
+    countries.address_country_attach(address)
+    address.save()
+    return address

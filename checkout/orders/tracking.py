@@ -1,0 +1,93 @@
+"""What a customer sees of an order's progress: the timeline on the order status
+pages, and which guest orders this browser may see without asking for the
+email again.
+
+The timeline is built from the audit trail checkout/lifecycle.py writes
+(OrderEvent). Each action maps to one entry in TIMELINE_ENTRIES; a new status
+(say "on hold") is one more line there.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from oscar.apps.order.models import Order
+
+from checkout.orders.models import OrderEvent
+
+SESSION_KEY = "guest_order_numbers"
+REMEMBERED_ORDERS = 20
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    title: str
+    when: datetime
+    details: list[str]
+    tone: str = "neutral"  # "good", "bad" or "neutral": a CSS class, never the only cue
+
+
+def _first_line(note: str) -> str:
+    # Rejection and cancellation notes are "reason\npayment note"; the reason
+    # was written for the customer, the payment note for staff.
+    return note.split("\n", 1)[0].strip()
+
+
+def _dispatch_details(note: str) -> list[str]:
+    details = []
+    for line in note.splitlines():
+        label, _, value = line.partition(":")
+        if label.strip() == "Carrier" and value.strip():
+            details.append(f"Carrier: {value.strip()}")
+        if label.strip() == "Tracking" and value.strip():
+            details.append(f"Tracking reference: {value.strip()}")
+    return details
+
+
+def _with_reason(note: str) -> list[str]:
+    reason = _first_line(note)
+    return [f"Reason: {reason}"] if reason else []
+
+
+# action recorded by checkout/lifecycle.py -> (title, details from the note, tone)
+TIMELINE_ENTRIES = {
+    "approved": ("Approved by our pharmacist", lambda note: [], "good"),
+    "rejected": ("Not approved by our pharmacist", _with_reason, "bad"),
+    "dispatched": ("Dispatched", _dispatch_details, "good"),
+    "cancelled": ("Cancelled", _with_reason, "bad"),
+}
+
+
+def order_timeline(*, order: Order) -> list[TimelineEntry]:
+    """Placed, then each recorded status change in order; one query."""
+    entries = [
+        TimelineEntry(
+            title="Order placed", when=order.date_placed, details=[], tone="good"
+        )
+    ]
+    for event in OrderEvent.objects.filter(order=order).order_by("created_at", "id"):
+        known = TIMELINE_ENTRIES.get(event.action)
+        if known is None:
+            continue
+        title, details, tone = known
+        entries.append(
+            TimelineEntry(
+                title=title,
+                when=event.created_at,
+                details=details(event.note),
+                tone=tone,
+            )
+        )
+    return entries
+
+
+def guest_order_remember(*, session, order_number: str) -> None:
+    """This browser placed the order: it may see the order's status page."""
+    remembered = session.get(SESSION_KEY, [])
+    if remembered and remembered[-1] == order_number:
+        return  # already the latest: the session needs no write
+    numbers = [n for n in remembered if n != order_number]
+    session[SESSION_KEY] = (numbers + [order_number])[-REMEMBERED_ORDERS:]
+
+
+def guest_order_remembered(*, session, order_number: str) -> bool:
+    return order_number in session.get(SESSION_KEY, [])

@@ -1,0 +1,95 @@
+"""Turning a Stripe authorisation into an order. The return page and the
+webhook both call checkout_fulfil; whichever comes first places the order."""
+
+import logging
+
+from django.db import transaction
+from oscar.apps.order.models import Order
+
+from checkout.basket.models import Basket
+from checkout.orders import placing
+from checkout.orders.models import CheckoutAttempt
+from checkout.payments import stripe_gateway
+
+logger = logging.getLogger(__name__)
+
+
+class PaymentNotAuthorised(Exception):
+    """Stripe holds no usable authorisation for this checkout (yet)."""
+
+
+def checkout_fulfil(*, session_id: str) -> Order:
+    """Place the order for a completed Stripe Checkout Session, exactly once.
+
+    Requires a manual-capture PaymentIntent in ``requires_capture`` whose
+    capturable amount and currency equal the recomputed order total. When the
+    order can't be placed, the authorisation is released.
+    """
+    attempt = CheckoutAttempt.objects.filter(stripe_session_id=session_id).first()
+    if attempt is None:
+        raise PaymentNotAuthorised("Unknown checkout session")
+    if attempt.order_id:
+        return attempt.order
+    auth = stripe_gateway.checkout_session_authorisation(session_id=session_id)
+    if auth is None or auth.status != "requires_capture":
+        raise PaymentNotAuthorised(
+            f"Checkout {attempt.pk}: payment is {auth.status if auth else 'missing'}"
+        )
+    CheckoutAttempt.objects.filter(pk=attempt.pk).update(
+        stripe_payment_intent_id=auth.payment_intent_id
+    )
+    try:
+        return placing.order_place(
+            attempt_id=attempt.pk,
+            authorised_amount=auth.amount_capturable,
+            authorised_currency=auth.currency,
+        )
+    except placing.OrderNotPlaced:
+        _release(attempt_id=attempt.pk, payment_intent_id=auth.payment_intent_id)
+        raise
+
+
+def _release(*, attempt_id: int, payment_intent_id: str) -> None:
+    with transaction.atomic():
+        attempt = CheckoutAttempt.objects.select_for_update().get(pk=attempt_id)
+        if attempt.order_id:
+            return
+        if attempt.status == CheckoutAttempt.Status.PENDING:
+            attempt.status = CheckoutAttempt.Status.FAILED
+            attempt.save(update_fields=["status", "updated_at"])
+        _basket_give_back(attempt)
+    try:
+        stripe_gateway.payment_release(payment_intent_id=payment_intent_id)
+    except stripe_gateway.PaymentGatewayError:
+        logger.exception("Checkout %s: could not release the authorisation", attempt_id)
+
+
+def checkout_end(*, session_id: str, status: str) -> None:
+    """The shopper cancelled, or Stripe's page expired: give the basket back."""
+    with transaction.atomic():
+        attempt = (
+            CheckoutAttempt.objects.select_for_update()
+            .filter(stripe_session_id=session_id)
+            .first()
+        )
+        if attempt is None or attempt.status != CheckoutAttempt.Status.PENDING:
+            return
+        attempt.status = status
+        attempt.save(update_fields=["status", "updated_at"])
+        _basket_give_back(attempt)
+
+
+def _basket_give_back(attempt: CheckoutAttempt) -> None:
+    """Thaw the basket, unless a later checkout of it now holds the freeze
+    (a late event for an old attempt must not unfreeze the one being paid)."""
+    if CheckoutAttempt.objects.filter(
+        basket_id=attempt.basket_id, pk__gt=attempt.pk
+    ).exists():
+        return
+    basket_thaw(basket_id=attempt.basket_id)
+
+
+def basket_thaw(*, basket_id: int) -> None:
+    basket = Basket.objects.filter(pk=basket_id, status=Basket.FROZEN).first()
+    if basket is not None:
+        basket.thaw()

@@ -1,0 +1,144 @@
+"""The pages Stripe sends a customer back to: the end of a card checkout
+(authorised, or cancelled), and the pay-again page reached from the email sent
+after a failed capture. Thin: the rules are in fulfilment.py and repayment.py."""
+
+from django import http
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import generic
+from oscar.apps.checkout.utils import CheckoutSessionData
+
+from checkout.orders import placing
+from checkout.orders.models import CheckoutAttempt
+from checkout.payments import fulfilment, repayment, stripe_gateway
+from checkout.payments.models import PaymentState
+
+
+def _order_or_404(token: str):
+    order = repayment.pay_again_order(token=token)
+    if order is None:
+        raise http.Http404("This link is not valid any more.")
+    return order
+
+
+class PayAgainView(generic.View):
+    template_name = "checkout/pay_again.html"
+
+    def get(self, request, token):
+        order = _order_or_404(token)
+        return self._page(request, order)
+
+    def post(self, request, token):
+        order = _order_or_404(token)
+        back = request.build_absolute_uri(
+            reverse("checkout:pay-again", kwargs={"token": token})
+        )
+        try:
+            url = repayment.pay_again_start(
+                order=order,
+                success_url=request.build_absolute_uri(
+                    reverse("checkout:pay-again-return", kwargs={"token": token})
+                )
+                + "?session_id={CHECKOUT_SESSION_ID}",
+                cancel_url=back,
+            )
+        except (repayment.PayAgainRefused, stripe_gateway.PaymentGatewayError) as exc:
+            return self._page(request, order, error=str(exc))
+        return http.HttpResponseRedirect(url)
+
+    def _page(self, request, order, error=None):
+        payment = getattr(order, "payment", None)
+        return render(
+            request,
+            self.template_name,
+            {
+                "order": order,
+                "possible": repayment.pay_again_possible(order=order),
+                "authorised": payment is not None
+                and payment.state == PaymentState.AUTHORISED,
+                "error": error,
+            },
+        )
+
+
+class PayAgainReturnView(generic.View):
+    def get(self, request, token):
+        order = _order_or_404(token)
+        session_id = request.GET.get("session_id", "")
+        payment = getattr(order, "payment", None)
+        if payment is None or not session_id or payment.retry_session_id != session_id:
+            raise http.Http404("Unknown payment")
+        try:
+            repayment.pay_again_fulfil(session_id=session_id)
+        except (repayment.PayAgainRefused, stripe_gateway.PaymentGatewayError) as exc:
+            messages.error(request, str(exc))
+            return redirect("checkout:pay-again", token=token)
+        messages.success(
+            request,
+            "Thank you: your card is authorised. Our pharmacist will now complete "
+            "your order.",
+        )
+        return redirect("checkout:pay-again", token=token)
+
+
+class StripeReturnView(generic.View):
+    """Where Stripe sends the shopper after authorising the card. Only the
+    browser that started this checkout may see its result."""
+
+    def get(self, request):
+        session_id = request.GET.get("session_id", "")
+        # This browser's checkout, or the order it already placed (a reload).
+        attempt = (
+            CheckoutAttempt.objects.filter(stripe_session_id=session_id)
+            .filter(
+                Q(basket_id=CheckoutSessionData(request).get_submitted_basket_id())
+                | Q(
+                    order_id=request.session.get("checkout_order_id"),
+                    order__isnull=False,
+                )
+            )
+            .first()
+        )
+        if not session_id or attempt is None:
+            raise http.Http404("Unknown checkout")
+        try:
+            order = fulfilment.checkout_fulfil(session_id=session_id)
+        except fulfilment.PaymentNotAuthorised:
+            messages.error(
+                request,
+                "Your card has not been authorised yet, so no order was placed. "
+                "Your basket is unchanged.",
+            )
+            fulfilment.checkout_end(
+                session_id=session_id, status=CheckoutAttempt.Status.FAILED
+            )
+            return redirect("basket:summary")
+        except (placing.OrderNotPlaced, stripe_gateway.PaymentGatewayError) as exc:
+            messages.error(request, str(exc))
+            return redirect("basket:summary")
+        # A fresh checkout next time: the old submission must not be taken for
+        # a second click on a new order.
+        CheckoutSessionData(request).flush()
+        request.session["checkout_order_id"] = order.pk
+        return redirect("checkout:thank-you")
+
+
+class StripeCancelView(generic.View):
+    """The shopper pressed back on Stripe's page: their basket is as they left it."""
+
+    def get(self, request):
+        attempt = CheckoutAttempt.objects.filter(pk=request.GET.get("attempt") or 0)
+        attempt = attempt.filter(
+            basket_id=CheckoutSessionData(request).get_submitted_basket_id()
+        ).first()
+        if attempt is not None and attempt.stripe_session_id:
+            fulfilment.checkout_end(
+                session_id=attempt.stripe_session_id,
+                status=CheckoutAttempt.Status.CANCELLED,
+            )
+        messages.info(
+            request, "Payment cancelled. Nothing was charged; your basket is unchanged."
+        )
+        return redirect("basket:summary")

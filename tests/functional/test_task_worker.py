@@ -40,7 +40,7 @@ import django
 django.setup()
 from django.core.mail import EmailMessage
 from django.db import transaction
-from pharmacy import outbox
+from pharmacy.core import outbox
 with transaction.atomic():
     email = outbox.email_enqueue(message=EmailMessage(
         "Order 100001 received", "Body", "orders@pharmacy.invalid",

@@ -9,7 +9,7 @@ from oscar.apps.checkout.forms import ShippingAddressForm as OscarShippingAddres
 
 from checkout.dispensing import prescriptions
 from checkout.dispensing.models import Prescription
-from checkout.payments.models import PaymentMethod
+from checkout.payments.states import PaymentMethod
 from checkout.widgets import LongSelect
 from pharmacy.compliance import licensing
 

@@ -10,6 +10,7 @@ import logging
 
 from django import http
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -30,7 +31,7 @@ from checkout.forms import PatientDetailsForm, PaymentMethodForm, PrescriptionFo
 from checkout.orders import placing, tracking
 from checkout.orders.models import CheckoutAttempt
 from checkout.payments import stripe_gateway
-from checkout.payments.models import PaymentMethod
+from checkout.payments.states import PaymentMethod
 from checkout.shipping import countries
 from pharmacy.compliance import licensing
 
@@ -42,20 +43,16 @@ class PharmacyCheckoutMixin:
 
     def check_delivery_state_is_licensed(self, request):
         # The address form refuses it too; this catches an address-book
-        # address, or a licence withdrawn while the shopper is checking out.
+        # address, or a licence withdrawn while the shopper is checking out,
+        # before they pay. Placing the order decides (checkout/orders/placing.py).
         address = self.get_shipping_address(request.basket)
         if address is None:
             return
-        refusal = licensing.state_delivery_refusal(
-            state=address.state, fresh=self.licences_read_fresh(request)
-        )
+        refusal = licensing.state_delivery_refusal(state=address.state)
         if refusal:
             raise exceptions.FailedPreCondition(
                 url=reverse("checkout:shipping-address"), message=refusal
             )
-
-    def licences_read_fresh(self, request) -> bool:
-        return False
 
     def get_shipping_address(self, basket):
         address = super().get_shipping_address(basket)
@@ -220,10 +217,6 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
         "check_payment_method_is_chosen",
     ]
 
-    def licences_read_fresh(self, request) -> bool:
-        # Placing the order: the table, not the cache, has the last word.
-        return request.method == "POST"
-
     def get(self, request, *args, **kwargs):
         if not self.preview:
             return redirect("checkout:preview")
@@ -307,10 +300,19 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
                 shipping_method_code=shipping_method.code,
                 shipping_address=_address_fields(shipping_address),
             )
-        if method == PaymentMethod.CARD:
-            return self._redirect_to_stripe(attempt, user)
         try:
+            if method == PaymentMethod.CARD:
+                # Refused before the shopper is sent to pay, as placing would.
+                placing.delivery_check(shipping_address=attempt.shipping_address)
+                return self._redirect_to_stripe(attempt, user)
             order = placing.order_place(attempt_id=attempt.pk)
+        except placing.StateNotLicensed as exc:
+            CheckoutAttempt.objects.filter(pk=attempt.pk).update(
+                status=CheckoutAttempt.Status.FAILED, note="State not licensed"
+            )
+            self.restore_frozen_basket()
+            messages.error(self.request, str(exc))
+            return redirect("checkout:shipping-address")
         except placing.OrderNotPlaced as exc:
             self.restore_frozen_basket()
             return self.render_preview(self.request, error=str(exc))

@@ -15,7 +15,7 @@ from checkout.basket.models import Basket
 from checkout.dispensing import prescriptions
 from checkout.orders import placing
 from checkout.orders.models import CheckoutAttempt
-from checkout.payments.models import PaymentMethod
+from checkout.payments.states import PaymentMethod
 from tests.factories import reference_data_ensure
 
 ADDRESS = {

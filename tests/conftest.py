@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from pharmacy.staff.roles import PRICE_EDITORS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PRICE_EDITORS
 from tests import db_reuse
 from tests.factories import UserFactory, make_drug
 

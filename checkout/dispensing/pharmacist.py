@@ -1,5 +1,5 @@
 """What the pharmacist's review of one order reads and records, apart from
-status changes (checkout/lifecycle.py makes those).
+status changes (the order workflow makes those: checkout/orders/actions.py).
 
 - ``order_flags``: the clinical flags of an order (rules in checkout/clinical.py);
 - ``flag_acknowledge``, ``counselling_record``, ``patient_profile_update``:
@@ -22,8 +22,8 @@ from checkout.dispensing.models import (
 )
 from checkout.dispensing.records import ordered_drugs
 from checkout.orders.models import OrderEvent
+from pharmacy.staff.roles import Perm, may
 
-REVIEW_PERMISSION = "checkout.review_prescription"
 PROFILE_FIELDS = {
     "allergies": "allergies",
     "medical_conditions": "medical conditions",
@@ -36,7 +36,7 @@ class NotAllowed(Exception):
 
 
 def _check(actor) -> None:
-    if actor is None or not actor.is_active or not actor.has_perm(REVIEW_PERMISSION):
+    if not may(actor, Perm.REVIEW_PRESCRIPTIONS):
         raise NotAllowed("You do not have permission to do that.")
 
 

@@ -7,7 +7,8 @@ sight; tests/unit/checkout/test_queues.py checks every OrderStatus.
 
 from typing import NamedTuple
 
-from checkout.orders.models import OrderStatus
+from checkout.orders import workflow
+from checkout.orders.workflow import OrderStatus
 
 
 class Queue(NamedTuple):
@@ -15,7 +16,7 @@ class Queue(NamedTuple):
     statuses: tuple[str, ...] | None  # None: every order
 
 
-CLOSED = (OrderStatus.DISPATCHED, OrderStatus.REJECTED, OrderStatus.CANCELLED)
+CLOSED = workflow.CLOSED
 REVIEW, DISPATCH, HOLD, ALL = "review", "dispatch", "hold", "all"
 QUEUES: dict[str, Queue] = {
     REVIEW: Queue("Awaiting review", (OrderStatus.AWAITING_REVIEW,)),

@@ -1,26 +1,12 @@
-"""The order's own records beside Oscar's: its statuses, every change with
-who made it (OrderEvent), and each press of "Place order" (CheckoutAttempt).
+"""The order's own records beside Oscar's: every change with who made it
+(OrderEvent), and each press of "Place order" (CheckoutAttempt). Its statuses
+are declared with the workflow (workflow.py).
 Registered under the checkout app's label (checkout/models.py)."""
 
 from django.conf import settings
 from django.db import models
 
-from checkout.payments.models import PaymentMethod
-
-
-class OrderStatus(models.TextChoices):
-    """Every status an order can have; OSCAR_ORDER_STATUS_PIPELINE says which
-    may follow which, and checkout/lifecycle.py makes every move."""
-
-    AWAITING_REVIEW = "Awaiting prescription review"
-    # The pharmacist is waiting for the prescriber; the customer is told why.
-    ON_HOLD = "On hold"
-    # The customer gave the prescriber's details; we asked them for the script.
-    PRESCRIPTION_REQUESTED = "Prescription requested from prescriber"
-    APPROVED = "Approved"
-    DISPATCHED = "Dispatched"
-    REJECTED = "Rejected"
-    CANCELLED = "Cancelled"
+from checkout.payments.states import PaymentMethod
 
 
 class CheckoutAttempt(models.Model):

@@ -23,14 +23,6 @@ from pharmacy.core.outbox import OutboxBackend
 
 logger = logging.getLogger(__name__)
 
-ORDER_PLACED = "ORDER_PLACED"
-ORDER_APPROVED = "ORDER_APPROVED"
-ORDER_DISPATCHED = "ORDER_DISPATCHED"
-ORDER_REJECTED = "ORDER_REJECTED"
-ORDER_CANCELLED = "ORDER_CANCELLED"
-ORDER_PAY_AGAIN = "ORDER_PAY_AGAIN"
-ORDER_ON_HOLD = "ORDER_ON_HOLD"
-
 
 def order_status_path(*, order) -> str:
     if order.user_id:

@@ -1,5 +1,8 @@
-"""Placing an order: once, with the price recomputed on the server, and with
-stock checked and allocated under row locks."""
+"""Placing an order, the workflow's first action (``workflow.PLACE``): once,
+with the price recomputed on the server, the delivery state's licence read
+from the table, and stock checked and allocated under row locks. The checkout
+(invoice), the Stripe return page, the webhook and reconciliation all place
+orders through ``order_place``."""
 
 import logging
 from decimal import Decimal
@@ -14,11 +17,13 @@ from catalog.partner.strategy import Selector
 from catalog.reviews import selectors as review_selectors
 from checkout.basket.models import Basket
 from checkout.dispensing.models import PatientDetails, Prescription
-from checkout.orders import notifications
-from checkout.orders.models import CheckoutAttempt, OrderEvent, OrderStatus
+from checkout.orders import finishing
+from checkout.orders.models import CheckoutAttempt
+from checkout.orders.workflow import PLACE
 from checkout.payments import ledger
 from checkout.shipping import countries
 from checkout.shipping.repository import Repository
+from pharmacy.compliance import licensing
 from pharmacy.core import cache as catalog_cache
 
 logger = logging.getLogger(__name__)
@@ -26,6 +31,21 @@ logger = logging.getLogger(__name__)
 
 class OrderNotPlaced(Exception):
     """The order could not be placed. The message is safe to show the shopper."""
+
+
+class StateNotLicensed(OrderNotPlaced):
+    """The delivery address is in a state the pharmacy is not licensed in."""
+
+
+def delivery_check(*, shipping_address: dict) -> None:
+    """Refuse a delivery to a state the pharmacy holds no active licence in,
+    read from the table now (``workflow.Check.STATE_LICENSED``). The address
+    step refuses it too, from the cache; this is the rule every path passes."""
+    refusal = licensing.state_delivery_refusal(
+        state=shipping_address.get("state", ""), fresh=True
+    )
+    if refusal:
+        raise StateNotLicensed(refusal)
 
 
 def basket_total(*, basket: Basket, shipping_method_code: str):
@@ -103,6 +123,7 @@ def order_place(
             return attempt.order
         if attempt.status != CheckoutAttempt.Status.PENDING:
             raise OrderNotPlaced("This checkout has ended. Please check out again.")
+        delivery_check(shipping_address=attempt.shipping_address)
         basket = (
             Basket.objects.select_for_update()
             .get(pk=attempt.basket_id)
@@ -160,7 +181,7 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
         user=attempt.user,
         shipping_address=_shipping_address(attempt.shipping_address),
         order_number=attempt.order_number,
-        status=OrderStatus.AWAITING_REVIEW,
+        status=PLACE.ends_in,
         guest_email=attempt.guest_email or "",
     )
     ledger.payment_record(order=order, attempt=attempt)
@@ -171,16 +192,14 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
     attempt.order = order
     attempt.status = CheckoutAttempt.Status.PLACED
     attempt.save(update_fields=["order", "status", "updated_at"])
-    OrderEvent.objects.create(
-        order=order,
-        actor=attempt.user,
-        action="placed",
-        to_status=order.status,
-        note=attempt.get_payment_method_display(),
-    )
     # Placed without surcharges: the email's totals need not ask for them.
     order._prefetched_objects_cache = {"surcharges": order.surcharges.none()}
-    notifications.order_email_send(order=order, code=notifications.ORDER_PLACED)
+    finishing.action_finish(
+        action=PLACE,
+        order=order,
+        actor=attempt.user,
+        note=attempt.get_payment_method_display(),
+    )
     return order
 
 

@@ -2,9 +2,10 @@
 pages, and which guest orders this browser may see without asking for the
 email again.
 
-The timeline is built from the audit trail checkout/lifecycle.py writes
-(OrderEvent). Each action maps to one entry in TIMELINE_ENTRIES; a new status
-(say "on hold") is one more line there.
+The timeline is built from the order's history (OrderEvent), which every
+workflow action writes; what the customer sees of an action (its title and
+tone) is declared with the action in workflow.py, and an action the customer
+is not shown (a hold, a flag acknowledged) is left out.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,13 @@ from datetime import datetime
 from oscar.apps.order.models import Order
 
 from checkout.orders.models import OrderEvent
+from checkout.orders.workflow import (
+    CANCEL,
+    DISPATCH,
+    REFUND,
+    REJECT,
+    action_for_history,
+)
 
 SESSION_KEY = "guest_order_numbers"
 REMEMBERED_ORDERS = 20
@@ -48,12 +56,12 @@ def _with_reason(note: str) -> list[str]:
     return [f"Reason: {reason}"] if reason else []
 
 
-# action recorded by checkout/lifecycle.py -> (title, details from the note, tone)
-TIMELINE_ENTRIES = {
-    "approved": ("Approved by our pharmacist", lambda note: [], "good"),
-    "rejected": ("Not approved by our pharmacist", _with_reason, "bad"),
-    "dispatched": ("Dispatched", _dispatch_details, "good"),
-    "cancelled": ("Cancelled", _with_reason, "bad"),
+# The details an entry shows, read from its history note.
+DETAILS = {
+    REJECT.name: _with_reason,
+    CANCEL.name: _with_reason,
+    REFUND.name: _with_reason,
+    DISPATCH.name: _dispatch_details,
 }
 
 
@@ -65,15 +73,16 @@ def order_timeline(*, order: Order) -> list[TimelineEntry]:
         )
     ]
     for event in OrderEvent.objects.filter(order=order).order_by("created_at", "id"):
-        known = TIMELINE_ENTRIES.get(event.action)
-        if known is None:
+        action = action_for_history(event.action)
+        if action is None or action.customer_sees is None:
             continue
-        title, details, tone = known
+        title, tone = action.customer_sees
+        details = DETAILS.get(action.name)
         entries.append(
             TimelineEntry(
                 title=title,
                 when=event.created_at,
-                details=details(event.note),
+                details=details(event.note) if details else [],
                 tone=tone,
             )
         )

@@ -1,5 +1,7 @@
-"""Turning a Stripe authorisation into an order. The return page and the
-webhook both call checkout_fulfil; whichever comes first places the order."""
+"""Turning a Stripe authorisation into what it was for: a new order
+(``checkout_fulfil``), or the payment of an order whose capture failed
+(``pay_again_fulfil``). The return pages and the webhook call these;
+whichever comes first does it, once, through the order workflow."""
 
 import logging
 
@@ -7,9 +9,10 @@ from django.db import transaction
 from oscar.apps.order.models import Order
 
 from checkout.basket.models import Basket
-from checkout.orders import placing
+from checkout.orders import actions, placing
 from checkout.orders.models import CheckoutAttempt
-from checkout.payments import stripe_gateway
+from checkout.payments import repayment, stripe_gateway
+from checkout.payments.models import OrderPayment
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +96,37 @@ def basket_thaw(*, basket_id: int) -> None:
     basket = Basket.objects.filter(pk=basket_id, status=Basket.FROZEN).first()
     if basket is not None:
         basket.thaw()
+
+
+def pay_again_fulfil(*, session_id: str) -> Order:
+    """Record the new authorisation of a pay-again session, exactly once.
+
+    It must be for the order's amount and currency and the order must still
+    have its payment problem; otherwise the new hold is released.
+    """
+    payment = OrderPayment.objects.filter(retry_session_id=session_id).first()
+    if payment is None:
+        raise repayment.PayAgainRefused("Unknown payment.")
+    auth = stripe_gateway.checkout_session_authorisation(session_id=session_id)
+    if auth is None or auth.status != "requires_capture":
+        raise repayment.PayAgainRefused(
+            "Your card has not been authorised, so nothing changed. Please try again."
+        )
+    if payment.payment_intent_id == auth.payment_intent_id:
+        return payment.order  # the return page and the webhook both came
+    try:
+        return actions.order_pay_again(order=payment.order, authorisation=auth)
+    except actions.OrderActionRefused:
+        order = Order.objects.get(pk=payment.order_id)
+        if order.payment.payment_intent_id == auth.payment_intent_id:
+            return order  # recorded by the other of the two meanwhile
+    try:
+        stripe_gateway.payment_release(payment_intent_id=auth.payment_intent_id)
+    except stripe_gateway.PaymentGatewayError:
+        logger.exception(
+            "Order %s: could not release a pay-again hold", payment.order_id
+        )
+    raise repayment.PayAgainRefused(
+        "This payment could not be used for your order, so the hold on your "
+        "card has been released. Please call us."
+    )

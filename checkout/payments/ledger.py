@@ -15,10 +15,10 @@ from oscar.apps.order.models import Order, PaymentEvent, PaymentEventType
 from oscar.apps.payment.models import Source, SourceType
 
 from checkout.orders.models import CheckoutAttempt
-from checkout.payments.models import (
+from checkout.payments.models import OrderPayment
+from checkout.payments.states import (
     PAYMENT_IN_FLIGHT,
     PAYMENT_TRANSITIONS,
-    OrderPayment,
     PaymentMethod,
     PaymentState,
 )
@@ -48,10 +48,47 @@ def payment_move(payment: OrderPayment, to: PaymentState, **fields) -> None:
             f"{payment.get_state_display().lower()}; it can't become "
             f"{PaymentState(to).label.lower()}."
         )
-    payment.state = to
+    payment_fields_set(payment, state=to, **fields)
+
+
+def capture_request(*, payment: OrderPayment, actor) -> None:
+    """The pharmacist approves: the card is to be charged (step 1 of
+    settlement.py). Already requested, after a timeout or after the approval
+    was withdrawn, it is the same capture asked for again."""
+    fields = {"pending_action": OrderPayment.Action.APPROVE, "pending_actor": actor}
+    if payment.state == PaymentState.CAPTURE_REQUESTED:
+        payment_fields_set(payment, **fields)
+        return
+    payment_move(payment, PaymentState.CAPTURE_REQUESTED, pending_reason="", **fields)
+
+
+def release_request(*, payment: OrderPayment, actor, action: str, reason: str):
+    """The order is rejected or cancelled: release the hold, or refund a
+    captured payment (step 1 of settlement.py)."""
+    to = (
+        PaymentState.REFUND_REQUESTED
+        if payment.state == PaymentState.CAPTURED
+        else PaymentState.RELEASE_REQUESTED
+    )
+    if payment.state == to and payment.pending_action == action:
+        return
+    payment_move(
+        payment, to, pending_action=action, pending_actor=actor, pending_reason=reason
+    )
+
+
+def payment_pending_clear(payment: OrderPayment) -> None:
+    """Forget the action waiting for Stripe's answer: the answer, when it
+    comes, is recorded as money only."""
+    payment_fields_set(
+        payment, pending_action="", pending_actor=None, pending_reason=""
+    )
+
+
+def payment_fields_set(payment: OrderPayment, **fields) -> None:
     for name, value in fields.items():
         setattr(payment, name, value)
-    payment.save(update_fields=["state", "updated_at", *fields])
+    payment.save(update_fields=["updated_at", *fields])
 
 
 def _source_type_id(*, name: str) -> int:

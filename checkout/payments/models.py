@@ -1,71 +1,10 @@
-"""How an order is paid and where its money is: the payment's states, the
-moves allowed between them, and the one record per order that holds them."""
+"""How an order is paid and where its money is (states in states.py), in one
+record per order; and the Stripe events already handled."""
 
 from django.conf import settings
 from django.db import models
 
-
-class PaymentMethod(models.TextChoices):
-    INVOICE = "invoice", "Invoice after pharmacist approval"
-    CARD = "card", "Card (authorised now, charged after approval)"
-
-
-class PaymentState(models.TextChoices):
-    """Where an order's money is. The *_REQUESTED states mean a Stripe call was
-    decided and may or may not have reached Stripe: reconciliation settles them."""
-
-    AUTHORISED = "authorised", "Card authorised"
-    CAPTURE_REQUESTED = "capture_requested", "Capture requested"
-    CAPTURED = "captured", "Card charged"
-    CAPTURE_FAILED = "capture_failed", "Payment problem"
-    RELEASE_REQUESTED = "release_requested", "Release requested"
-    RELEASED = "released", "Card hold released"
-    REFUND_REQUESTED = "refund_requested", "Refund requested"
-    REFUNDED = "refunded", "Refunded"
-    INVOICE_DUE = "invoice_due", "Invoice on approval"
-    INVOICED = "invoiced", "Invoice issued"
-    VOID = "void", "Invoice voided"
-
-
-PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    # CAPTURE_FAILED straight from AUTHORISED: Stripe let the hold lapse.
-    PaymentState.AUTHORISED: frozenset(
-        {
-            PaymentState.CAPTURE_REQUESTED,
-            PaymentState.RELEASE_REQUESTED,
-            PaymentState.CAPTURE_FAILED,
-        }
-    ),
-    PaymentState.CAPTURE_REQUESTED: frozenset(
-        {PaymentState.CAPTURED, PaymentState.CAPTURE_FAILED}
-    ),
-    # The customer paid again (a new authorisation), the pharmacist retries,
-    # or the order is rejected or cancelled.
-    PaymentState.CAPTURE_FAILED: frozenset(
-        {
-            PaymentState.AUTHORISED,
-            PaymentState.CAPTURE_REQUESTED,
-            PaymentState.RELEASE_REQUESTED,
-        }
-    ),
-    PaymentState.RELEASE_REQUESTED: frozenset({PaymentState.RELEASED}),
-    PaymentState.CAPTURED: frozenset({PaymentState.REFUND_REQUESTED}),
-    PaymentState.REFUND_REQUESTED: frozenset({PaymentState.REFUNDED}),
-    PaymentState.INVOICE_DUE: frozenset({PaymentState.INVOICED, PaymentState.VOID}),
-    PaymentState.INVOICED: frozenset({PaymentState.VOID}),
-    PaymentState.RELEASED: frozenset(),
-    PaymentState.REFUNDED: frozenset(),
-    PaymentState.VOID: frozenset(),
-}
-
-# A Stripe call was decided; the outcome may not be recorded yet.
-PAYMENT_IN_FLIGHT = frozenset(
-    {
-        PaymentState.CAPTURE_REQUESTED,
-        PaymentState.RELEASE_REQUESTED,
-        PaymentState.REFUND_REQUESTED,
-    }
-)
+from checkout.payments.states import PaymentMethod, PaymentState
 
 
 class OrderPayment(models.Model):
@@ -73,9 +12,13 @@ class OrderPayment(models.Model):
     place that says whether an order is paid by card."""
 
     class Action(models.TextChoices):
+        """The workflow action (checkout/orders/workflow.py) whose money is in
+        flight."""
+
         APPROVE = "approve", "Approve"
         REJECT = "reject", "Reject"
         CANCEL = "cancel", "Cancel"
+        REFUND = "refund", "Cancel and refund"
 
     order = models.OneToOneField(
         "order.Order", on_delete=models.CASCADE, related_name="payment"

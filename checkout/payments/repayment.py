@@ -1,6 +1,7 @@
 """Paying again after a failed capture: the customer's emailed link opens a
-new Stripe Checkout Session for the same order (manual capture again), and the
-new authorisation replaces the failed one; the pharmacist then captures it.
+new Stripe Checkout Session for the same order (manual capture again). Its
+authorisation replaces the failed one (fulfilment.pay_again_fulfil); the
+pharmacist then captures it.
 
 The link carries a signed order number and expires; it shows no health data.
 """
@@ -11,12 +12,11 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from oscar.apps.order.models import Order
 
-from checkout.orders.models import OrderEvent
 from checkout.payments import ledger, stripe_gateway
-from checkout.payments.models import OrderPayment, PaymentState
+from checkout.payments.models import OrderPayment
+from checkout.payments.states import PaymentState
 from pharmacy.core.links import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -82,57 +82,3 @@ def is_pay_again_session(*, session_id: str) -> bool:
     return bool(session_id) and (
         OrderPayment.objects.filter(retry_session_id=session_id).exists()
     )
-
-
-def pay_again_fulfil(*, session_id: str) -> Order:
-    """Record the new authorisation of a pay-again session, exactly once.
-
-    It must be for the order's amount and currency and the order must still
-    have its payment problem; otherwise the new hold is released.
-    """
-    payment = OrderPayment.objects.filter(retry_session_id=session_id).first()
-    if payment is None:
-        raise PayAgainRefused("Unknown payment.")
-    auth = stripe_gateway.checkout_session_authorisation(session_id=session_id)
-    if auth is None or auth.status != "requires_capture":
-        raise PayAgainRefused(
-            "Your card has not been authorised, so nothing changed. Please try again."
-        )
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=payment.order_id)
-        payment = ledger.payment_of(order, lock=True)
-        if payment.payment_intent_id == auth.payment_intent_id:
-            return order  # the return page and the webhook both came
-        usable = (
-            payment.state == PaymentState.CAPTURE_FAILED
-            and auth.amount_capturable == payment.amount
-            and auth.currency == payment.currency
-        )
-        if usable:
-            old = payment.payment_intent_id
-            ledger.payment_move(
-                payment,
-                PaymentState.AUTHORISED,
-                payment_intent_id=auth.payment_intent_id,
-                authorised_at=timezone.now(),
-                problem="",
-            )
-            order.sources.update(reference=auth.payment_intent_id)
-            OrderEvent.objects.create(
-                order=order,
-                actor=order.user,
-                action="paid again",
-                from_status=order.status,
-                to_status=order.status,
-                note=f"New card authorisation replaces {old}",
-            )
-    if not usable:
-        try:
-            stripe_gateway.payment_release(payment_intent_id=auth.payment_intent_id)
-        except stripe_gateway.PaymentGatewayError:
-            logger.exception("Order %s: could not release a pay-again hold", order.pk)
-        raise PayAgainRefused(
-            "This payment could not be used for your order, so the hold on your "
-            "card has been released. Please call us."
-        )
-    return order

@@ -1,11 +1,11 @@
-"""Checkout's periodic work, run by the Celery worker on beat's schedule
+"""The payments' periodic work, run by the Celery worker on beat's schedule
 (settings.CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
 
-from checkout.payments import settlement
+from checkout.payments import reconciliation
 
 
 @shared_task
 def reconcile_payments() -> dict[str, int]:
-    return settlement.payments_reconcile()
+    return reconciliation.payments_reconcile()

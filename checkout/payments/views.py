@@ -13,7 +13,7 @@ from oscar.apps.checkout.utils import CheckoutSessionData
 from checkout.orders import placing
 from checkout.orders.models import CheckoutAttempt
 from checkout.payments import fulfilment, repayment, stripe_gateway
-from checkout.payments.models import PaymentState
+from checkout.payments.states import PaymentState
 
 
 def _order_or_404(token: str):
@@ -71,7 +71,7 @@ class PayAgainReturnView(generic.View):
         if payment is None or not session_id or payment.retry_session_id != session_id:
             raise http.Http404("Unknown payment")
         try:
-            repayment.pay_again_fulfil(session_id=session_id)
+            fulfilment.pay_again_fulfil(session_id=session_id)
         except (repayment.PayAgainRefused, stripe_gateway.PaymentGatewayError) as exc:
             messages.error(request, str(exc))
             return redirect("checkout:pay-again", token=token)

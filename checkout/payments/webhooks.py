@@ -62,7 +62,7 @@ class StripeEventHandler:
     def _fulfil(session_id: str) -> None:
         try:
             if repayment.is_pay_again_session(session_id=session_id):
-                repayment.pay_again_fulfil(session_id=session_id)
+                fulfilment.pay_again_fulfil(session_id=session_id)
             else:
                 fulfilment.checkout_fulfil(session_id=session_id)
         except (

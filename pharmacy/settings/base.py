@@ -7,6 +7,7 @@ from pathlib import Path
 import environ
 from oscar.defaults import *  # noqa: F403  Oscar's OSCAR_* defaults, overridden below
 
+from checkout.orders import workflow
 from pharmacy.core.static_headers import static_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -304,28 +305,11 @@ SHIPPING_METHODS = {
 # guard against typos such as 1,000,000,000.
 PACK_PRICE_MAX = Decimal(env("PACK_PRICE_MAX", default="10000.00"))
 
-# Order lifecycle: every order waits for a pharmacist before it can ship.
-OSCAR_INITIAL_ORDER_STATUS = "Awaiting prescription review"
-OSCAR_INITIAL_LINE_STATUS = "Awaiting prescription review"
-# Mirrors checkout.models.OrderStatus; tests check the two agree.
-_DECIDING = ("Approved", "Rejected", "Cancelled")
-OSCAR_ORDER_STATUS_PIPELINE = {
-    "Awaiting prescription review": (
-        *_DECIDING,
-        "On hold",
-        "Prescription requested from prescriber",
-    ),
-    "On hold": (*_DECIDING, "Awaiting prescription review"),
-    "Prescription requested from prescriber": (
-        *_DECIDING,
-        "On hold",
-        "Awaiting prescription review",
-    ),
-    "Approved": ("Dispatched", "Cancelled"),
-    "Dispatched": (),
-    "Rejected": (),
-    "Cancelled": (),
-}
+# The order's statuses and which may follow which come from the one
+# declaration of the order's life (checkout/orders/workflow.py).
+OSCAR_INITIAL_ORDER_STATUS = workflow.PLACE.ends_in.value
+OSCAR_INITIAL_LINE_STATUS = OSCAR_INITIAL_ORDER_STATUS
+OSCAR_ORDER_STATUS_PIPELINE = workflow.status_pipeline()
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
 OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}
 

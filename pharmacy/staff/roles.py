@@ -1,14 +1,44 @@
-"""Staff roles. Each role is a Django group holding exactly the permissions the
-job needs; accounts get their powers only through these groups."""
+"""Staff roles: the one table of who may do what.
 
-import secrets
-from dataclasses import dataclass
+Each role is a Django group holding exactly the permissions its job needs;
+accounts get their powers only through these groups. Code asks by name
+(``may(user, Perm.REVIEW_PRESCRIPTIONS)``), never by spelling a permission
+string: the order workflow (checkout/orders/workflow.py) names the one each
+action needs, and the admin pages ask the same names.
+"""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+import enum
 
-from pharmacy.staff import two_factor
+
+class Perm(enum.StrEnum):
+    """What a staff member may do, by name, and the Django permission that
+    grants it (held only through a role below)."""
+
+    # Approve, hold, reject or cancel an order; see and record health data.
+    REVIEW_PRESCRIPTIONS = "checkout.review_prescription"
+    # Hand an approved order to the carrier.
+    DISPATCH_ORDERS = "checkout.dispatch_order"
+    # Read who saw whose health data.
+    READ_ACCESS_LOG = "checkout.view_healthdataaccess"
+    # Publish or reject customer reviews.
+    MODERATE_REVIEWS = "reviews.moderate_review"
+
+
+def may(user, permission: Perm) -> bool:
+    """Whether this account may do it now: active and holding the permission
+    (through its role, or as a superuser)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm(permission)
+    )
+
+
+def staff_may(user, permission: Perm) -> bool:
+    """``may``, for the admin's pages, which only staff accounts reach."""
+    return may(user, permission) and user.is_staff
+
 
 PRICE_EDITORS = "Price editors"
 PHARMACISTS = "Pharmacists"
@@ -72,79 +102,3 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("catalogue", "view_packprice"),
     ],
 }
-
-
-def staff_groups_ensure() -> dict[str, Group]:
-    """Create the role groups and set their permissions to exactly ROLE_PERMISSIONS."""
-    groups = {}
-    for name, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app, codename=code)
-                for app, code in perms
-            ]
-        )
-        groups[name] = group
-    return groups
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    role: str
-    password: str | None  # None when the account already existed
-    # Shown once with the password: the authenticator secret and backup codes.
-    otpauth_uri: str | None = None
-    backup_codes: tuple[str, ...] = ()
-
-
-def demo_username(role: str) -> str:
-    """One demo account per role, named after it: "Price editors" -> "price-editor"."""
-    words = role.lower().split()
-    words[-1] = words[-1].removesuffix("s")
-    return "-".join(words)
-
-
-# Every role gets a demo account, so a role added above is printed by `make run`
-# (and tests/unit/test_readme_accounts.py asks the README to list it).
-DEMO_ACCOUNTS = tuple((demo_username(role), role) for role in ROLE_PERMISSIONS)
-
-
-@transaction.atomic
-def demo_staff_create() -> list[DemoAccount]:
-    """Create the demo staff accounts once, each with a fresh random password.
-
-    An account that already exists keeps its password, which is never stored
-    anywhere but as a hash.
-    """
-    groups = staff_groups_ensure()
-    user_model = get_user_model()
-    accounts = []
-    for username, role in DEMO_ACCOUNTS:
-        user = user_model.objects.filter(username=username).first()
-        password = otpauth_uri = None
-        backup_codes: tuple[str, ...] = ()
-        if user is None:
-            password = secrets.token_urlsafe(12)
-            user = user_model.objects.create_user(
-                username=username,
-                email=f"{username}@pharmacy.invalid",
-                password=password,
-                is_staff=True,
-            )
-            # The admin asks staff for a TOTP code: enrol the demo accounts
-            # now so `make run` works at once.
-            otpauth_uri = two_factor.totp_device_enrol(user=user).config_url
-            backup_codes = tuple(two_factor.backup_codes_replace(user=user))
-        user.groups.add(groups[role])
-        accounts.append(
-            DemoAccount(
-                username=username,
-                role=role,
-                password=password,
-                otpauth_uri=otpauth_uri,
-                backup_codes=backup_codes,
-            )
-        )
-    return accounts

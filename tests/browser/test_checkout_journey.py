@@ -16,7 +16,8 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from checkout.dispensing.models import private_storage
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.browser.pharmacist import (
     decide,
     open_order,

@@ -7,7 +7,8 @@ from playwright.sync_api import Page, expect
 
 from checkout.orders import placing
 from checkout.payments import repayment
-from checkout.payments.models import OrderPayment, PaymentMethod, PaymentState
+from checkout.payments.models import OrderPayment
+from checkout.payments.states import PaymentMethod, PaymentState
 from tests.browser.axe import assert_no_serious_violations
 from tests.checkout_helpers import basket_with, checkout_attempt
 from tests.factories import reference_data_ensure

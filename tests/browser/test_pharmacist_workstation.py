@@ -13,9 +13,10 @@ from playwright.sync_api import Page, expect
 from catalog.cautions import cautions_ensure
 from catalog.models import Drug, DrugCaution, Product
 from checkout.dispensing.models import PatientDetails
-from checkout.orders import lifecycle
-from checkout.orders.models import OrderStatus
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from checkout.orders import actions
+from checkout.orders.workflow import OrderStatus
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.pharmacist import transcribe
 from tests.browser.staff import admin_sign_in
@@ -51,7 +52,7 @@ def orders(baclofen, private_root, pharmacist):
     to_hold = place_order(product=pack, checked=False)
     to_reject = place_order(product=pack, checked=False)
     to_dispatch = place_order(product=pack)
-    lifecycle.order_approve(order=to_dispatch, actor=pharmacist)
+    actions.order_approve(order=to_dispatch, actor=pharmacist)
     return {
         "first": first,
         "hold": to_hold,

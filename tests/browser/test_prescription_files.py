@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from checkout.dispensing.models import Prescription
-from pharmacy.staff.roles import PHARMACISTS, SUPERINTENDENTS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS, SUPERINTENDENTS
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.staff import admin_sign_in
 from tests.checkout_helpers import pdf_upload, place_order

@@ -16,9 +16,10 @@ from playwright.sync_api import Browser, Page, expect
 from catalog.models import Product
 from checkout.dispensing.models import PrescriptionRecord, private_storage
 from checkout.dispensing.refills import reminders, rules
-from checkout.orders import lifecycle
+from checkout.orders import actions
 from checkout.orders.models import OrderEvent
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.staff import admin_sign_in
 from tests.checkout_helpers import pharmacist_checks_record, place_order
@@ -62,8 +63,8 @@ def first_order(shop, pharmacist):
     pack = Product.objects.get(upc=f"{shop.product.upc}-10-30")
     order = place_order(product=pack, owner=customer, checked=False)
     pharmacist_checks_record(order=order, actor=pharmacist, refills_authorised=2)
-    lifecycle.order_approve(order=order, actor=pharmacist)
-    lifecycle.order_dispatch(order=order, actor=pharmacist, tracking_reference="TRK1")
+    actions.order_approve(order=order, actor=pharmacist)
+    actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="TRK1")
     OrderEvent.objects.filter(order=order, action="approved").update(
         created_at=timezone.now() - datetime.timedelta(days=9)
     )

@@ -10,7 +10,8 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from catalog.reviews.models import ProductReview
-from pharmacy.staff.roles import REVIEW_MODERATORS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import REVIEW_MODERATORS
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.staff import admin_sign_in
 from tests.factories import UserFactory

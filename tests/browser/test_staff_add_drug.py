@@ -13,7 +13,8 @@ from django.utils.functional import empty
 from playwright.sync_api import Browser, Page, expect
 
 from checkout.dispensing.models import private_storage
-from pharmacy.staff.roles import CATALOGUE_EDITORS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import CATALOGUE_EDITORS
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.staff import admin_sign_in
 from tests.browser.test_checkout_journey import (

@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from pharmacy.staff.roles import PRICE_EDITORS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PRICE_EDITORS
 from tests.browser.staff import admin_sign_in
 from tests.factories import UserFactory
 

@@ -10,9 +10,10 @@ from django.core import mail
 from django.urls import reverse
 
 from catalog.models import Product
-from checkout.orders import lifecycle
+from checkout.orders import actions
 from pharmacy.core.sites import site_domain_sync
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.checkout_helpers import place_order
 from tests.factories import UserFactory
 
@@ -53,12 +54,12 @@ def links(message) -> list[str]:
 def store_emails(*, client, pack, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         approved = place_order(product=pack)
-        lifecycle.order_approve(order=approved, actor=staff)
-        lifecycle.order_dispatch(order=approved, actor=staff, tracking_reference="1Z9")
+        actions.order_approve(order=approved, actor=staff)
+        actions.order_dispatch(order=approved, actor=staff, tracking_reference="1Z9")
         rejected = place_order(product=pack)
-        lifecycle.order_reject(order=rejected, actor=staff, reason="Out of date")
+        actions.order_reject(order=rejected, actor=staff, reason="Out of date")
         cancelled = place_order(product=pack)
-        lifecycle.order_cancel(order=cancelled, actor=staff, reason="Asked to")
+        actions.order_cancel(order=cancelled, actor=staff, reason="Asked to")
     client.post(
         reverse("customer:register"),
         {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
@@ -71,7 +72,7 @@ def store_emails(*, client, pack, staff, django_capture_on_commit_callbacks):
     assert activated.wsgi_request.user.email == "new@example.com"
     customer_order = place_order(product=pack, owner=activated.wsgi_request.user)
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.order_approve(order=customer_order, actor=staff)
+        actions.order_approve(order=customer_order, actor=staff)
     changed = client.post(
         reverse("customer:change-password"),
         {

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from pharmacy.core.setup_steps import SETUP_STEPS
-from pharmacy.staff.roles import DEMO_ACCOUNTS
+from pharmacy.staff.demo_accounts import DEMO_ACCOUNTS
 
 PASSWORD = re.compile(r"password '([^']+)'")
 

@@ -14,15 +14,14 @@ from django.urls import reverse
 
 from catalog.models import PackPrice, Strength
 from catalog.partner.models import StockRecord
+from pharmacy.staff.demo_accounts import DEMO_ACCOUNTS, demo_staff_create
+from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import (
     CATALOGUE_EDITORS,
-    DEMO_ACCOUNTS,
     PHARMACISTS,
     PRICE_EDITORS,
     REVIEW_MODERATORS,
     SUPERINTENDENTS,
-    demo_staff_create,
-    staff_groups_ensure,
 )
 from tests.factories import UserFactory, make_drug, strength_switch
 from tests.two_factor import totp_code_from_secret

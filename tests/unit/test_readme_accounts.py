@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from pharmacy.staff.roles import DEMO_ACCOUNTS
+from pharmacy.staff.demo_accounts import DEMO_ACCOUNTS
 
 README = Path(settings.BASE_DIR) / "README.md"
 

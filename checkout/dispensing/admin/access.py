@@ -1,33 +1,21 @@
 """Who may see the pharmacist's side of the admin.
 
 Health data (patients, prescriptions, the queue and the review page) is for
-staff holding checkout.review_prescription, nobody else: not the price editor,
-not the review moderator. Pages refuse with 404, so an outsider learns nothing,
-not even that an order or prescription exists.
+staff who may review prescriptions (pharmacy/staff/roles.py), nobody else: not
+the price editor, not the review moderator. Pages refuse with 404, so an
+outsider learns nothing, not even that an order or prescription exists.
 """
 
 from functools import wraps
 
-from django.contrib import admin
 from django.http import Http404
 
-from checkout.orders import lifecycle
+from pharmacy.core.read_only_admin import ReadOnlyAdmin
+from pharmacy.staff.roles import Perm, staff_may
 
 
 def may_review(request) -> bool:
-    user = request.user
-    return (
-        user.is_active and user.is_staff and user.has_perm(lifecycle.REVIEW_PERMISSION)
-    )
-
-
-def may_dispatch(request) -> bool:
-    user = request.user
-    return (
-        user.is_active
-        and user.is_staff
-        and user.has_perm(lifecycle.DISPATCH_PERMISSION)
-    )
+    return staff_may(request.user, Perm.REVIEW_PRESCRIPTIONS)
 
 
 def reviewers_only(view):
@@ -40,19 +28,6 @@ def reviewers_only(view):
         return view(request, *args, **kwargs)
 
     return inner
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Nobody adds, changes or deletes these rows by hand, superusers included."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class HealthDataAdmin(ReadOnlyAdmin):

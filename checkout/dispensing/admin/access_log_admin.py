@@ -5,12 +5,12 @@ from django.contrib import admin
 
 from checkout.dispensing.access_log import record_access
 from checkout.dispensing.models import AccessAction, AccessSubject, HealthDataAccess
-
-VIEW_PERMISSION = "checkout.view_healthdataaccess"
+from pharmacy.core.read_only_admin import ReadOnlyAdmin
+from pharmacy.staff.roles import Perm, staff_may
 
 
 @admin.register(HealthDataAccess)
-class HealthDataAccessAdmin(admin.ModelAdmin):
+class HealthDataAccessAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "username",
@@ -50,24 +50,11 @@ class HealthDataAccessAdmin(admin.ModelAdmin):
             request, {"title": "Health data access log", **(extra_context or {})}
         )
 
-    def _may_view(self, request) -> bool:
-        user = request.user
-        return user.is_active and user.is_staff and user.has_perm(VIEW_PERMISSION)
-
     def has_module_permission(self, request):
-        return self._may_view(request)
+        return staff_may(request.user, Perm.READ_ACCESS_LOG)
 
     def has_view_permission(self, request, obj=None):
-        return self._may_view(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return staff_may(request.user, Perm.READ_ACCESS_LOG)
 
 
 class RecordsHealthDataViews:

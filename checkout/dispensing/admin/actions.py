@@ -1,9 +1,10 @@
 """The decisions on an order, each behind a confirmation step that names the
 order and says what will happen to the customer's card.
 
-Every action calls one checkout.lifecycle service; nothing else changes an
+Each decision takes one action of the order workflow (checkout/orders/
+workflow.py), through checkout/orders/actions.py; nothing else changes an
 order's status. A repeated submit (a double click, the back button) meets the
-service's refusal and is reported, never applied twice.
+action's refusal and is reported, never applied twice.
 """
 
 from collections.abc import Callable
@@ -17,8 +18,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from oscar.apps.order.models import Order
 
+from checkout.dispensing import decisions as dispensing_decisions
 from checkout.dispensing.access_log import AccessAction, AccessSubject, record_access
-from checkout.dispensing.admin.access import may_dispatch
 from checkout.dispensing.admin.forms import (
     CancelForm,
     ConfirmForm,
@@ -27,120 +28,106 @@ from checkout.dispensing.admin.forms import (
     ReasonForm,
 )
 from checkout.dispensing.admin.summaries import card_effect
-from checkout.dispensing.models import Prescription
-from checkout.orders import lifecycle
-from checkout.orders.models import OrderStatus
+from checkout.orders import actions, workflow
+from pharmacy.staff.roles import staff_may
 
 
 @dataclass(frozen=True)
-class Action:
-    name: str
-    label: str
-    done: str  # past tense, for messages
-    to_status: str
-    from_statuses: tuple[str, ...]
+class Decision:
+    """A decision the review page offers: the workflow action(s) it takes
+    (statuses, permission and effects come from workflow.py), and how the
+    page asks for it."""
+
+    name: str  # the confirmation page's URL
+    takes: tuple[workflow.Action, ...]  # the first that may start is taken
     form: type[forms.Form]
     run: Callable
     customer_told: str
     confirm: str  # the confirm button, before the order number
-    needs_dispatch: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.takes[0].label
+
+    @property
+    def done(self) -> str:
+        return self.takes[0].done
+
+    def action_for(self, *, status: str) -> workflow.Action | None:
+        """The workflow action this decision takes for an order in ``status``."""
+        return next((a for a in self.takes if a.may_start(status=status)), None)
 
 
-UNDECIDED = lifecycle.UNDECIDED
-ACTIONS = {
-    action.name: action
-    for action in (
-        Action(
+DECISIONS = {
+    decision.name: decision
+    for decision in (
+        Decision(
             name="approve",
-            label="Approve",
-            done="approved",
-            to_status=OrderStatus.APPROVED,
-            from_statuses=UNDECIDED,
+            takes=(workflow.APPROVE,),
             form=ConfirmForm,
-            run=lambda order, actor, data: lifecycle.order_approve(
+            run=lambda order, actor, data: actions.order_approve(
                 order=order, actor=actor
             ),
             confirm="Yes, approve order",
             customer_told="The customer is emailed that the order is approved.",
         ),
-        Action(
+        Decision(
             name="hold",
-            label="Put on hold",
-            done="put on hold",
-            to_status=OrderStatus.ON_HOLD,
-            from_statuses=(
-                OrderStatus.AWAITING_REVIEW,
-                OrderStatus.PRESCRIPTION_REQUESTED,
-            ),
+            takes=(workflow.HOLD,),
             form=ReasonForm,
-            run=lambda order, actor, data: lifecycle.order_hold(
+            run=lambda order, actor, data: actions.order_hold(
                 order=order, actor=actor, reason=data["reason"]
             ),
             confirm="Yes, put on hold order",
             customer_told="The customer is emailed the reason for the hold.",
         ),
-        Action(
+        Decision(
             name="request-prescription",
-            label="Prescription requested from prescriber",
-            done="marked as waiting for the prescriber",
-            to_status=OrderStatus.PRESCRIPTION_REQUESTED,
-            from_statuses=(OrderStatus.AWAITING_REVIEW, OrderStatus.ON_HOLD),
+            takes=(workflow.ASK_PRESCRIBER,),
             form=NoteForm,
-            run=lambda order, actor, data: lifecycle.order_prescription_request(
+            run=lambda order, actor, data: actions.order_prescription_request(
                 order=order, actor=actor, note=data["note"]
             ),
             confirm="Yes, mark as waiting for the prescriber: order",
             customer_told="The customer is not emailed.",
         ),
-        Action(
+        Decision(
             name="resume",
-            label="Back to review",
-            done="put back in review",
-            to_status=OrderStatus.AWAITING_REVIEW,
-            from_statuses=(OrderStatus.ON_HOLD, OrderStatus.PRESCRIPTION_REQUESTED),
+            takes=(workflow.RESUME,),
             form=NoteForm,
-            run=lambda order, actor, data: lifecycle.order_resume(
+            run=lambda order, actor, data: actions.order_resume(
                 order=order, actor=actor, note=data["note"]
             ),
             confirm="Yes, put back in review order",
             customer_told="The customer is not emailed.",
         ),
-        Action(
+        Decision(
             name="reject",
-            label="Reject",
-            done="rejected",
-            to_status=OrderStatus.REJECTED,
-            from_statuses=UNDECIDED,
+            takes=(workflow.REJECT,),
             form=ReasonForm,
-            run=lambda order, actor, data: lifecycle.order_reject(
+            run=lambda order, actor, data: actions.order_reject(
                 order=order, actor=actor, reason=data["reason"]
             ),
             confirm="Yes, reject order",
             customer_told="The customer is emailed the reason; the stock returns "
             "to the shelf.",
         ),
-        Action(
+        Decision(
             name="cancel",
-            label="Cancel at the customer's request",
-            done="cancelled",
-            to_status=OrderStatus.CANCELLED,
-            from_statuses=(*UNDECIDED, OrderStatus.APPROVED),
+            takes=(workflow.CANCEL, workflow.REFUND),
             form=CancelForm,
-            run=lambda order, actor, data: lifecycle.order_cancel(
+            run=lambda order, actor, data: actions.order_cancel(
                 order=order, actor=actor, reason=data["reason"]
             ),
             confirm="Yes, cancel order",
             customer_told="The customer is emailed the reason; the stock returns "
             "to the shelf.",
         ),
-        Action(
+        Decision(
             name="dispatch",
-            label="Dispatch",
-            done="dispatched",
-            to_status=OrderStatus.DISPATCHED,
-            from_statuses=(OrderStatus.APPROVED,),
+            takes=(workflow.DISPATCH,),
             form=DispatchForm,
-            run=lambda order, actor, data: lifecycle.order_dispatch(
+            run=lambda order, actor, data: actions.order_dispatch(
                 order=order,
                 actor=actor,
                 carrier=data["carrier"],
@@ -148,54 +135,50 @@ ACTIONS = {
             ),
             confirm="Yes, dispatch order",
             customer_told="The customer is emailed the carrier and tracking reference.",
-            needs_dispatch=True,
         ),
     )
 }
 
 
-def actions_offered(*, order: Order, request) -> list[Action]:
-    """The actions the review page offers for the order's status and the user."""
+def decisions_offered(*, order: Order, request) -> list[Decision]:
+    """The decisions the review page offers: those whose workflow action may
+    start from the order's status and that this user may take."""
     offered = []
-    for action in ACTIONS.values():
-        if order.status not in action.from_statuses:
+    for decision in DECISIONS.values():
+        action = decision.action_for(status=order.status)
+        if action is None or not staff_may(request.user, action.permission):
             continue
-        if action.needs_dispatch and not may_dispatch(request):
+        if workflow.Check.PRESCRIBER_GIVEN in action.checks and (
+            dispensing_decisions.prescriber_refusals(order=order)
+        ):
             continue
-        if action.name == "request-prescription" and not _gave_prescriber(order):
-            continue
-        offered.append(action)
+        offered.append(decision)
     return offered
 
 
-def _gave_prescriber(order: Order) -> bool:
-    return Prescription.objects.filter(
-        order=order, source=Prescription.Source.PRESCRIBER
-    ).exists()
-
-
 def action_view(model_admin, request, pk: int, name: str):
-    action = ACTIONS.get(name)
-    if action is None:
+    decision = DECISIONS.get(name)
+    if decision is None:
         raise Http404
-    if action.needs_dispatch and not may_dispatch(request):
+    if not staff_may(request.user, decision.takes[0].permission):
         raise PermissionDenied
     order = get_object_or_404(Order, pk=pk)
     back = redirect("admin:checkout_queueorder_review", order.pk)
+    action = decision.action_for(status=order.status)
     if request.method == "POST":
-        form = action.form(request.POST)
+        form = decision.form(request.POST)
         if form.is_valid():
             try:
-                action.run(order, request.user, form.cleaned_data)
-            except lifecycle.OrderActionRefused as exc:
+                decision.run(order, request.user, form.cleaned_data)
+            except actions.OrderActionRefused as exc:
                 order.refresh_from_db()
-                if order.status == action.to_status:
+                if action is None or order.status == action.ends_in:
                     messages.info(
-                        request, f"Order {order.number} was already {action.done}."
+                        request, f"Order {order.number} was already {decision.done}."
                     )
                 else:
                     messages.error(
-                        request, f"Order {order.number} was not {action.done}: {exc}"
+                        request, f"Order {order.number} was not {decision.done}: {exc}"
                     )
                 return back
             record_access(
@@ -203,31 +186,34 @@ def action_view(model_admin, request, pk: int, name: str):
                 order=order,
                 subject=AccessSubject.ORDER_REVIEW,
                 action=AccessAction.CHANGED,
-                detail=action.name,
+                detail=decision.name,
                 request=request,
             )
-            messages.success(request, f"Order {order.number} {action.done}.")
+            messages.success(request, f"Order {order.number} {decision.done}.")
             return back
     else:
-        if order.status not in action.from_statuses:
+        if action is None:
             messages.error(
                 request,
-                f"Order {order.number} is {order.status}; it can't be {action.done} "
-                "now.",
+                f"Order {order.number} is {order.status}; it can't be "
+                f"{decision.done} now.",
             )
             return back
-        form = action.form()
+        form = decision.form()
     refusals = (
-        lifecycle.approval_refusals(order=order) if action.name == "approve" else []
+        dispensing_decisions.approval_refusals(order=order)
+        if action is workflow.APPROVE
+        else []
     )
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
-        "title": f"{action.label}: order {order.number}",
+        "title": f"{decision.label}: order {order.number}",
         "order": order,
-        "action": action,
+        "action": decision,
+        "to_status": action.ends_in if action else "",
         "form": form,
-        "card_effect": card_effect(order, action=action.name),
+        "card_effect": card_effect(order, action=action.name if action else ""),
         "refusals": refusals,
         "media": model_admin.media + form.media,
     }

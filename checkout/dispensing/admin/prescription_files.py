@@ -13,7 +13,6 @@ from 1]).
 """
 
 import logging
-from functools import wraps
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,37 +20,18 @@ from django.urls import URLPattern, path, reverse
 
 from checkout.dispensing import prescription_pages
 from checkout.dispensing.access_log import health_data_view, record_access
+from checkout.dispensing.admin.access import reviewers_only
 from checkout.dispensing.models import (
     AccessAction,
     AccessSubject,
     Prescription,
     private_storage,
 )
-from checkout.orders import lifecycle
 
 logger = logging.getLogger(__name__)
 
 # What an uploaded image may be served as; uploads are re-encoded to one of these.
 IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png"}
-
-
-def may_review(user) -> bool:
-    return bool(
-        user.is_active and user.is_staff and user.has_perm(lifecycle.REVIEW_PERMISSION)
-    )
-
-
-def _reviewers_only(view):
-    """Anyone else, signed in or not, learns nothing: not even that the
-    prescription exists."""
-
-    @wraps(view)
-    def inner(request, *args, **kwargs):
-        if not may_review(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return inner
 
 
 def _ordered_prescription(pk: int) -> Prescription:
@@ -149,12 +129,12 @@ def admin_urls(admin_site) -> list[URLPattern]:
     return [
         path(
             "<int:pk>/file/",
-            _reviewers_only(admin_site.admin_view(file_view)),
+            reviewers_only(admin_site.admin_view(file_view)),
             name="checkout_prescription_file",
         ),
         path(
             "<int:pk>/page/<int:page>/",
-            _reviewers_only(admin_site.admin_view(page_view)),
+            reviewers_only(admin_site.admin_view(page_view)),
             name="checkout_prescription_page",
         ),
     ]

@@ -13,10 +13,10 @@ from django.template.response import TemplateResponse
 from oscar.apps.order.models import Line, Order
 
 from catalog.models import ProductAttributeValue
-from checkout.dispensing import pharmacist, records
+from checkout.dispensing import decisions, pharmacist, records
 from checkout.dispensing.access_log import AccessAction, AccessSubject, record_access
 from checkout.dispensing.admin import prescription_files
-from checkout.dispensing.admin.actions import actions_offered
+from checkout.dispensing.admin.actions import decisions_offered
 from checkout.dispensing.admin.forms import (
     AcknowledgeForm,
     CounsellingForm,
@@ -30,7 +30,7 @@ from checkout.dispensing.models import (
     Prescription,
 )
 from checkout.dispensing.refills import rules as refill_rules
-from checkout.orders import lifecycle
+from checkout.orders import workflow
 
 FORMS = ("record", "profile", "acknowledge", "counselling")
 
@@ -148,10 +148,10 @@ def review_view(model_admin, request, pk: int):
         ],
         "days_of_supply": pharmacist.order_days_of_supply(order=order, record=record),
         "ordered": records.ordered_drugs(order=order),
-        "refusals": lifecycle.approval_refusals(order=order)
-        if order.status in lifecycle.UNDECIDED
+        "refusals": decisions.approval_refusals(order=order)
+        if workflow.APPROVE.may_start(status=order.status)
         else [],
-        "actions": actions_offered(order=order, request=request),
+        "actions": decisions_offered(order=order, request=request),
         "card": authorisation_summary(order),
         "events": order.events.select_related("actor"),
         "media": model_admin.media + record_form.media,

@@ -9,7 +9,7 @@ never a payment source's name.
 import datetime
 
 from checkout.payments import ledger
-from checkout.payments.models import PaymentMethod, PaymentState
+from checkout.payments.states import PaymentMethod, PaymentState
 
 
 def authorisation_summary(order, *, now: datetime.datetime | None = None) -> str:

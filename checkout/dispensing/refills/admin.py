@@ -9,7 +9,7 @@ from checkout.dispensing.refills import transfers
 from checkout.dispensing.refills.forms import TransferDecisionForm
 from checkout.dispensing.refills.models import TransferRequest
 from checkout.dispensing.refills.transfers import RECORD_FIELDS
-from checkout.orders.lifecycle import REVIEW_PERMISSION
+from pharmacy.staff.roles import Perm, may
 
 
 @admin.register(TransferRequest)
@@ -63,7 +63,7 @@ class TransferRequestAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        if not request.user.has_perm(REVIEW_PERMISSION):
+        if not may(request.user, Perm.REVIEW_PRESCRIPTIONS):
             raise PermissionDenied
         decision = form.cleaned_data.get("decision")
         try:

@@ -19,7 +19,7 @@ from catalog import markets, selectors
 from checkout.dispensing.models import Prescription, PrescriptionRecord
 from checkout.dispensing.records import ordered_drugs
 from checkout.dispensing.refills.models import TransferRequest
-from checkout.orders.models import OrderStatus
+from checkout.orders.workflow import OrderStatus
 
 FILLED = (OrderStatus.APPROVED, OrderStatus.DISPATCHED)
 UNDECIDED = (

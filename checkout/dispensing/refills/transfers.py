@@ -9,9 +9,9 @@ from django.utils import timezone
 from checkout.dispensing.models import Prescription, PrescriptionRecord
 from checkout.dispensing.records import initial_quantity_left
 from checkout.dispensing.refills.models import TransferRequest
-from checkout.orders.lifecycle import REVIEW_PERMISSION
 from pharmacy.core import emails
 from pharmacy.core.links import absolute_url
+from pharmacy.staff.roles import Perm, may
 
 # Oscar communication event types (refills/migrations/0002).
 TRANSFER_COMPLETED = "TRANSFER_COMPLETED"
@@ -37,7 +37,7 @@ class TransferRefused(Exception):
 
 
 def _check(actor) -> None:
-    if actor is None or not actor.is_active or not actor.has_perm(REVIEW_PERMISSION):
+    if not may(actor, Perm.REVIEW_PRESCRIPTIONS):
         raise TransferRefused("Only a pharmacist can decide a transfer.")
 
 

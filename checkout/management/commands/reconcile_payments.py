@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from checkout.payments import settlement
+from checkout.payments import reconciliation
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        counts = settlement.payments_reconcile(
+        counts = reconciliation.payments_reconcile(
             older_than=datetime.timedelta(minutes=options["older_than_minutes"])
         )
         if not counts:

@@ -13,7 +13,8 @@ from oscar.core.loading import get_class
 from catalog.drug_rules import drug_missing_items
 from catalog.models import Drug, DrugStatus, Product
 from catalog.partner.models import StockRecord
-from pharmacy.staff.roles import CATALOGUE_EDITORS, PRICE_EDITORS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import CATALOGUE_EDITORS, PRICE_EDITORS
 from tests.factories import UserFactory, make_drug
 
 pytestmark = pytest.mark.django_db

@@ -19,12 +19,8 @@ from checkout.dispensing.models import (
     PatientDetails,
     Prescription,
 )
-from pharmacy.staff.roles import (
-    PHARMACISTS,
-    REVIEW_MODERATORS,
-    SUPERINTENDENTS,
-    staff_groups_ensure,
-)
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS, REVIEW_MODERATORS, SUPERINTENDENTS
 from tests.checkout_helpers import place_order
 from tests.factories import UserFactory
 

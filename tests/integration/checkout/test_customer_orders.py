@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from catalog.models import Product
 from checkout.basket.models import Basket
-from checkout.orders import lifecycle, placing
-from checkout.orders.models import OrderStatus
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from checkout.orders import actions, placing
+from checkout.orders.workflow import OrderStatus
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.checkout_helpers import ADULT_DOB, basket_with, checkout_attempt
 from tests.checkout_helpers import place_order as place
 from tests.factories import UserFactory, strength_switch
@@ -89,7 +90,7 @@ def test_the_order_history_shows_each_order_s_status(
         in client.get(reverse("customer:order-list")).content.decode()
     )
 
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
 
     html = client.get(reverse("customer:order-list")).content.decode()
     assert OrderStatus.APPROVED in html
@@ -115,7 +116,7 @@ def test_the_order_page_shows_approved_after_the_pharmacist_approves(
     client.force_login(customer)
     assert OrderStatus.APPROVED not in client.get(detail_url(order)).content.decode()
 
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
 
     html = client.get(detail_url(order)).content.decode()
     assert OrderStatus.APPROVED in html
@@ -167,7 +168,7 @@ def test_a_guest_sees_the_status_through_the_link_in_their_email(
     assert OrderStatus.AWAITING_REVIEW in html
     assert_no_health_data(html, guest_order)
 
-    lifecycle.order_approve(order=guest_order, actor=pharmacist)
+    actions.order_approve(order=guest_order, actor=pharmacist)
 
     html = client.get(anon_url(guest_order)).content.decode()
     assert OrderStatus.APPROVED in html

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from checkout.orders.models import OrderStatus
+from checkout.orders.workflow import OrderStatus
 from tests.checkout_helpers import guest_checkout_to_preview
 
 

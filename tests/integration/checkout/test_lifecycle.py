@@ -15,11 +15,13 @@ from oscar.apps.order.models import Order, PaymentEvent, ShippingEvent
 from catalog.models import Product, Strength
 from catalog.partner.models import StockRecord
 from checkout.dispensing.models import PatientDetails, Prescription
-from checkout.orders import lifecycle, notifications, placing
-from checkout.orders.lifecycle import OrderActionRefused
-from checkout.orders.models import CheckoutAttempt, OrderEvent, OrderStatus
-from checkout.payments.models import PaymentMethod
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from checkout.orders import actions, notifications, placing, workflow
+from checkout.orders.actions import OrderActionRefused
+from checkout.orders.models import CheckoutAttempt, OrderEvent
+from checkout.orders.workflow import OrderStatus
+from checkout.payments.states import PaymentMethod
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.checkout_helpers import (
     ADULT_DOB,
     basket_with,
@@ -207,15 +209,15 @@ def test_a_strength_withdrawn_while_the_shopper_pays_is_refused(pack, drug):
 
 
 def _approve(order, actor):
-    return lifecycle.order_approve(order=order, actor=actor)
+    return actions.order_approve(order=order, actor=actor)
 
 
 def _reject(order, actor):
-    return lifecycle.order_reject(order=order, actor=actor, reason="Not legible")
+    return actions.order_reject(order=order, actor=actor, reason="Not legible")
 
 
 def _cancel(order, actor):
-    return lifecycle.order_cancel(order=order, actor=actor, reason="Customer asked")
+    return actions.order_cancel(order=order, actor=actor, reason="Customer asked")
 
 
 ACTIONS = {"approve": _approve, "reject": _reject, "cancel": _cancel}
@@ -241,11 +243,11 @@ def test_only_pharmacists_may_decide_on_an_order(order, price_editor, action, wh
 
 @pytest.mark.parametrize("who", ["price editor", "anonymous", "nobody"])
 def test_only_pharmacists_may_dispatch(order, pharmacist, price_editor, who):
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
     actor = {"price editor": price_editor, "anonymous": AnonymousUser(), "nobody": None}
 
     with pytest.raises(OrderActionRefused, match="permission"):
-        lifecycle.order_dispatch(
+        actions.order_dispatch(
             order=order, actor=actor[who], tracking_reference="1Z999"
         )
 
@@ -257,7 +259,7 @@ def test_an_inactive_pharmacist_is_refused(order, pharmacist):
     pharmacist.save()
 
     with pytest.raises(OrderActionRefused):
-        lifecycle.order_approve(order=order, actor=pharmacist)
+        actions.order_approve(order=order, actor=pharmacist)
 
     assert fresh(order).status == OrderStatus.AWAITING_REVIEW
 
@@ -267,14 +269,14 @@ def test_dispatch_permission_alone_does_not_allow_approving(order):
     packer.user_permissions.add(Permission.objects.get(codename="dispatch_order"))
 
     with pytest.raises(OrderActionRefused):
-        lifecycle.order_approve(order=order, actor=packer)
+        actions.order_approve(order=order, actor=packer)
 
 
 # -- transitions -----------------------------------------------------------------------
 
 
 def test_a_pharmacist_approves_and_the_event_records_who(order, pharmacist):
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
 
     order = fresh(order)
     assert order.status == OrderStatus.APPROVED
@@ -300,7 +302,7 @@ def test_a_pharmacist_approves_and_the_event_records_who(order, pharmacist):
 def test_rejecting_releases_stock_and_records_the_reason(order, pharmacist, pack):
     in_stock = stock_of(pack).num_in_stock
 
-    lifecycle.order_reject(order=order, actor=pharmacist, reason="  Expired Rx  ")
+    actions.order_reject(order=order, actor=pharmacist, reason="  Expired Rx  ")
 
     order = fresh(order)
     assert order.status == OrderStatus.REJECTED
@@ -321,7 +323,7 @@ def test_rejecting_releases_stock_and_records_the_reason(order, pharmacist, pack
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_rejecting_needs_a_reason(order, pharmacist, reason):
     with pytest.raises(OrderActionRefused, match="reason"):
-        lifecycle.order_reject(order=order, actor=pharmacist, reason=reason)
+        actions.order_reject(order=order, actor=pharmacist, reason=reason)
 
     assert fresh(order).status == OrderStatus.AWAITING_REVIEW
     assert fresh(order).prescription.decision == Prescription.Decision.PENDING
@@ -331,9 +333,9 @@ def test_dispatching_consumes_the_stock_and_records_the_tracking(
     order, pharmacist, pack
 ):
     in_stock = stock_of(pack).num_in_stock
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
 
-    lifecycle.order_dispatch(
+    actions.order_dispatch(
         order=order, actor=pharmacist, tracking_reference=" 1Z999AA10123456784 "
     )
 
@@ -353,10 +355,10 @@ def test_dispatching_consumes_the_stock_and_records_the_tracking(
 
 
 def test_dispatching_needs_a_tracking_reference(order, pharmacist):
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
 
     with pytest.raises(OrderActionRefused, match="tracking"):
-        lifecycle.order_dispatch(order=order, actor=pharmacist, tracking_reference=" ")
+        actions.order_dispatch(order=order, actor=pharmacist, tracking_reference=" ")
 
     assert fresh(order).status == OrderStatus.APPROVED
 
@@ -364,13 +366,13 @@ def test_dispatching_needs_a_tracking_reference(order, pharmacist):
 def test_an_approved_order_whose_prescription_is_not_approved_is_not_dispatched(
     order, pharmacist
 ):
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
     Prescription.objects.filter(order=order).update(
         decision=Prescription.Decision.PENDING
     )
 
     with pytest.raises(OrderActionRefused, match="not approved"):
-        lifecycle.order_dispatch(order=order, actor=pharmacist, tracking_reference="T1")
+        actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="T1")
 
     assert fresh(order).status == OrderStatus.APPROVED
 
@@ -380,10 +382,10 @@ def test_cancelling_an_unshipped_order_releases_its_stock(
     order, pharmacist, pack, status
 ):
     if status == OrderStatus.APPROVED:
-        lifecycle.order_approve(order=order, actor=pharmacist)
+        actions.order_approve(order=order, actor=pharmacist)
     in_stock = stock_of(pack).num_in_stock
 
-    lifecycle.order_cancel(order=order, actor=pharmacist, reason="Customer asked")
+    actions.order_cancel(order=order, actor=pharmacist, reason="Customer asked")
 
     order = fresh(order)
     assert order.status == OrderStatus.CANCELLED
@@ -394,20 +396,20 @@ def test_cancelling_an_unshipped_order_releases_its_stock(
 
 def test_cancelling_needs_a_reason(order, pharmacist):
     with pytest.raises(OrderActionRefused):
-        lifecycle.order_cancel(order=order, actor=pharmacist, reason="")
+        actions.order_cancel(order=order, actor=pharmacist, reason="")
 
     assert fresh(order).status == OrderStatus.AWAITING_REVIEW
 
 
 def _to(order, pharmacist, status):
     if status in (OrderStatus.APPROVED, OrderStatus.DISPATCHED):
-        lifecycle.order_approve(order=order, actor=pharmacist)
+        actions.order_approve(order=order, actor=pharmacist)
     if status == OrderStatus.DISPATCHED:
-        lifecycle.order_dispatch(order=order, actor=pharmacist, tracking_reference="T1")
+        actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="T1")
     if status == OrderStatus.REJECTED:
-        lifecycle.order_reject(order=order, actor=pharmacist, reason="Not legible")
+        actions.order_reject(order=order, actor=pharmacist, reason="Not legible")
     if status == OrderStatus.CANCELLED:
-        lifecycle.order_cancel(order=order, actor=pharmacist, reason="Asked")
+        actions.order_cancel(order=order, actor=pharmacist, reason="Asked")
 
 
 INVALID = [
@@ -433,7 +435,7 @@ def test_invalid_transitions_are_refused(order, pharmacist, pack, status, action
     record = stock_of(pack)
     run = {
         **ACTIONS,
-        "dispatch": lambda o, a: lifecycle.order_dispatch(
+        "dispatch": lambda o, a: actions.order_dispatch(
             order=o, actor=a, tracking_reference="T2"
         ),
     }[action]
@@ -535,7 +537,7 @@ def test_a_registered_customer_gets_the_email_with_their_status_link(
 
 def test_the_approved_email(order, pharmacist, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.order_approve(order=order, actor=pharmacist)
+        actions.order_approve(order=order, actor=pharmacist)
 
     (message,) = mail.outbox
     shown = assert_safe_email(message, fresh(order))
@@ -546,10 +548,10 @@ def test_the_approved_email(order, pharmacist, django_capture_on_commit_callback
 def test_the_dispatched_email_has_the_tracking_reference(
     order, pharmacist, django_capture_on_commit_callbacks
 ):
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
 
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.order_dispatch(
+        actions.order_dispatch(
             order=order, actor=pharmacist, tracking_reference="1Z999AA10123456784"
         )
 
@@ -566,7 +568,7 @@ def test_the_rejected_email_gives_the_reason_and_says_nothing_was_charged(
     reason = "The prescription is for a different strength & has expired."
 
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.order_reject(order=order, actor=pharmacist, reason=reason)
+        actions.order_reject(order=order, actor=pharmacist, reason=reason)
 
     (message,) = mail.outbox
     shown = assert_safe_email(message, fresh(order))
@@ -586,7 +588,7 @@ def test_the_cancelled_email_gives_the_reason_and_says_nothing_was_charged(
     reason = "Customer phoned: found a pharmacy nearer home & cancelled."
 
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.order_cancel(order=order, actor=pharmacist, reason=reason)
+        actions.order_cancel(order=order, actor=pharmacist, reason=reason)
 
     (message,) = mail.outbox
     shown = assert_safe_email(message, fresh(order))
@@ -608,7 +610,7 @@ def test_no_cancelled_email_when_the_cancel_is_refused(
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(OrderActionRefused),
     ):
-        lifecycle.order_cancel(order=order, actor=pharmacist, reason="  ")
+        actions.order_cancel(order=order, actor=pharmacist, reason="  ")
 
     assert mail.outbox == []
 
@@ -637,7 +639,7 @@ def test_no_email_is_sent_for_a_refused_action(
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(OrderActionRefused),
     ):
-        lifecycle.order_approve(order=order, actor=price_editor)
+        actions.order_approve(order=order, actor=price_editor)
 
     assert mail.outbox == []
 
@@ -653,7 +655,7 @@ def test_a_mail_outage_does_not_undo_the_decision(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.order_approve(order=order, actor=pharmacist)
+        actions.order_approve(order=order, actor=pharmacist)
 
     assert fresh(order).status == OrderStatus.APPROVED
 
@@ -663,10 +665,10 @@ def test_every_email_renders_with_its_own_details(order):
     from oscar.apps.communication.utils import Dispatcher
 
     extra = {
-        notifications.ORDER_PLACED: {},
-        notifications.ORDER_APPROVED: {},
-        notifications.ORDER_DISPATCHED: {"tracking_reference": "TRACK-42"},
-        notifications.ORDER_REJECTED: {"reason": "REASON-42"},
+        workflow.PLACE.email: {},
+        workflow.APPROVE.email: {},
+        workflow.DISPATCH.email: {"tracking_reference": "TRACK-42"},
+        workflow.REJECT.email: {"reason": "REASON-42"},
     }
     subjects = set()
     for code, context in extra.items():

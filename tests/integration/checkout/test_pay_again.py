@@ -11,11 +11,13 @@ from django.test import Client
 from django.urls import reverse
 from oscar.apps.order.models import Order
 
-from checkout.orders import lifecycle
-from checkout.orders.models import OrderStatus
+from checkout.orders import actions
+from checkout.orders.workflow import OrderStatus
 from checkout.payments import ledger, repayment, stripe_gateway
-from checkout.payments.models import OrderPayment, PaymentState
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from checkout.payments.models import OrderPayment
+from checkout.payments.states import PaymentState
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.checkout_helpers import pharmacist_checks_record
 from tests.factories import UserFactory
 from tests.integration.checkout.conftest import stripe_event, webhook_post
@@ -43,9 +45,9 @@ def declined(card_order, fake_stripe, pharmacist, django_capture_on_commit_callb
     fake_stripe.decline_captures()
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(lifecycle.OrderActionRefused),
+        pytest.raises(actions.OrderActionRefused),
     ):
-        lifecycle.order_approve(order=card_order, actor=pharmacist)
+        actions.order_approve(order=card_order, actor=pharmacist)
     fake_stripe.recover()
     [email] = [m for m in mail.outbox if "pay again" in m.subject]
     return re.search(r"http://\S+/checkout/pay-again/\S+/", email.body).group(0)
@@ -82,7 +84,7 @@ def test_the_customer_pays_again_and_the_pharmacist_captures_the_new_card(
     assert payment.payment_intent_id == "pi_test_2"
     assert ledger.payment_problem(Order.objects.get()) is None
 
-    lifecycle.order_approve(order=card_order, actor=pharmacist)
+    actions.order_approve(order=card_order, actor=pharmacist)
 
     assert Order.objects.get().status == OrderStatus.APPROVED
     assert fake_stripe.intent("pi_test_2")["status"] == "succeeded"
@@ -132,7 +134,7 @@ def test_an_order_without_a_payment_problem_offers_nothing_to_pay(
     )
 
     authorised = Client().get(url)
-    lifecycle.order_approve(order=card_order, actor=pharmacist)
+    actions.order_approve(order=card_order, actor=pharmacist)
     captured = Client().get(url)
 
     assert b"nothing more is needed" in authorised.content
@@ -162,14 +164,14 @@ def test_no_stripe_call_is_made_inside_a_database_transaction(
     order = Order.objects.get()
     pharmacist_checks_record(order=order)
     fake_stripe.decline_captures()
-    with pytest.raises(lifecycle.OrderActionRefused):
-        lifecycle.order_approve(order=order, actor=pharmacist)
+    with pytest.raises(actions.OrderActionRefused):
+        actions.order_approve(order=order, actor=pharmacist)
     fake_stripe.recover()
     link = repayment.pay_again_url(order=order)
     Client().post(path_of(link))
     Client().get(path_of(link) + "return/", {"session_id": "cs_test_2"})
-    lifecycle.order_approve(order=order, actor=pharmacist)
-    lifecycle.order_cancel(order=order, actor=pharmacist, reason="Asked")
+    actions.order_approve(order=order, actor=pharmacist)
+    actions.order_cancel(order=order, actor=pharmacist, reason="Asked")
 
     whats = {what for what, _ in inside}
     assert {"start the payment", "take the payment", "refund the payment"} <= whats

@@ -11,12 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.apps.order.models import Order
 
-from checkout.orders import lifecycle
-from checkout.orders.models import OrderEvent, OrderStatus
-from checkout.payments import ledger, settlement, stripe_gateway
-from checkout.payments.models import OrderPayment, PaymentState
+from checkout.orders import actions, finishing
+from checkout.orders.models import OrderEvent
+from checkout.orders.workflow import OrderStatus
+from checkout.payments import ledger, reconciliation, stripe_gateway
+from checkout.payments.models import OrderPayment
+from checkout.payments.states import PaymentState
 from pharmacy.core.models import OutboundEmail
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.checkout_helpers import pharmacist_checks_record
 from tests.factories import UserFactory
 
@@ -53,7 +56,7 @@ def fresh(order) -> Order:
 
 
 def reconcile():
-    return settlement.payments_reconcile(older_than=datetime.timedelta(0))
+    return reconciliation.payments_reconcile(older_than=datetime.timedelta(0))
 
 
 # -- crashes between the steps ----------------------------------------------------
@@ -66,11 +69,6 @@ GATEWAY_CALL = {
     "approve": "payment_capture",
     "reject": "payment_release",
     "cancel": "payment_refund",
-}
-FINISHER = {
-    "approve": "approval_finish",
-    "reject": "decision_finish",
-    "cancel": "decision_finish",
 }
 
 
@@ -94,16 +92,16 @@ def crash_at(monkeypatch, *, point: str, action: str) -> None:
         def finish(**kwargs):
             raise Crash
 
-        monkeypatch.setattr(lifecycle, FINISHER[action], finish)
+        monkeypatch.setattr(finishing, "action_finish", finish)
     monkeypatch.setattr(stripe_gateway, name, call)
 
 
 def act(action: str, order, pharmacist):
     if action == "approve":
-        return lifecycle.order_approve(order=order, actor=pharmacist)
+        return actions.order_approve(order=order, actor=pharmacist)
     if action == "reject":
-        return lifecycle.order_reject(order=order, actor=pharmacist, reason="No")
-    return lifecycle.order_cancel(order=order, actor=pharmacist, reason="Asked")
+        return actions.order_reject(order=order, actor=pharmacist, reason="No")
+    return actions.order_cancel(order=order, actor=pharmacist, reason="Asked")
 
 
 EXPECTED = {
@@ -125,7 +123,7 @@ def test_a_crash_between_steps_is_repaired_by_reconciliation(
     card_order, fake_stripe, pharmacist, monkeypatch, action, point
 ):
     if action == "cancel":  # cancelling after the card was charged: a refund
-        lifecycle.order_approve(order=card_order, actor=pharmacist)
+        actions.order_approve(order=card_order, actor=pharmacist)
     status_before = fresh(card_order).status
 
     with monkeypatch.context() as patch:
@@ -162,9 +160,9 @@ def test_pressing_approve_again_after_a_crash_does_not_capture_twice(
     with monkeypatch.context() as patch:
         crash_at(patch, point="after_stripe", action="approve")
         with pytest.raises(Crash):
-            lifecycle.order_approve(order=card_order, actor=pharmacist)
+            actions.order_approve(order=card_order, actor=pharmacist)
 
-    lifecycle.order_approve(order=card_order, actor=pharmacist)
+    actions.order_approve(order=card_order, actor=pharmacist)
 
     assert fresh(card_order).status == OrderStatus.APPROVED
     assert fake_stripe.captures_made == 1
@@ -178,9 +176,9 @@ def test_reconciliation_leaves_a_request_in_progress_alone(
     with monkeypatch.context() as patch:
         crash_at(patch, point="before_stripe", action="approve")
         with pytest.raises(Crash):
-            lifecycle.order_approve(order=card_order, actor=pharmacist)
+            actions.order_approve(order=card_order, actor=pharmacist)
 
-    assert settlement.payments_reconcile() == {}  # younger than 2 minutes
+    assert reconciliation.payments_reconcile() == {}  # younger than 2 minutes
 
     assert payment().state == PaymentState.CAPTURE_REQUESTED
     assert fake_stripe.requests("POST", CAPTURE) == []
@@ -192,10 +190,10 @@ def test_other_actions_wait_while_a_capture_is_in_flight(
     with monkeypatch.context() as patch:
         crash_at(patch, point="after_stripe", action="approve")
         with pytest.raises(Crash):
-            lifecycle.order_approve(order=card_order, actor=pharmacist)
+            actions.order_approve(order=card_order, actor=pharmacist)
 
-    with pytest.raises(lifecycle.OrderActionRefused, match="in progress"):
-        lifecycle.order_reject(order=card_order, actor=pharmacist, reason="No")
+    with pytest.raises(actions.OrderActionRefused, match="in progress"):
+        actions.order_reject(order=card_order, actor=pharmacist, reason="No")
 
     assert fake_stripe.requests("POST", CANCEL) == []
 
@@ -210,9 +208,9 @@ def test_a_declined_capture_is_a_payment_problem_and_the_customer_can_pay_again(
 
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(lifecycle.OrderActionRefused, match="insufficient funds"),
+        pytest.raises(actions.OrderActionRefused, match="insufficient funds"),
     ):
-        lifecycle.order_approve(order=card_order, actor=pharmacist)
+        actions.order_approve(order=card_order, actor=pharmacist)
 
     order = fresh(card_order)
     assert order.status == OrderStatus.AWAITING_REVIEW
@@ -235,9 +233,9 @@ def test_a_lapsed_authorisation_is_a_payment_problem_with_the_reason(
 
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(lifecycle.OrderActionRefused, match="lapsed"),
+        pytest.raises(actions.OrderActionRefused, match="lapsed"),
     ):
-        lifecycle.order_approve(order=card_order, actor=pharmacist)
+        actions.order_approve(order=card_order, actor=pharmacist)
 
     order = fresh(card_order)
     assert order.status == OrderStatus.AWAITING_REVIEW
@@ -271,8 +269,8 @@ def test_a_capture_whose_answer_times_out_is_settled_by_reconciliation(
     settings.STRIPE_TIMEOUT_SECONDS = 0.3
     fake_stripe.delays[("POST", CAPTURE)] = 1.0
 
-    with pytest.raises(lifecycle.OrderActionRefused, match="did not answer"):
-        lifecycle.order_approve(order=card_order, actor=pharmacist)
+    with pytest.raises(actions.OrderActionRefused, match="did not answer"):
+        actions.order_approve(order=card_order, actor=pharmacist)
 
     # Stripe did charge the card; we did not hear it.
     assert fake_stripe.intent()["status"] == "succeeded"
@@ -297,7 +295,7 @@ def test_stripe_unreachable_during_reconciliation_leaves_it_for_next_time(
     with monkeypatch.context() as patch:
         crash_at(patch, point="before_stripe", action="approve")
         with pytest.raises(Crash):
-            lifecycle.order_approve(order=card_order, actor=pharmacist)
+            actions.order_approve(order=card_order, actor=pharmacist)
     fake_stripe.offline()
 
     assert reconcile() == {PaymentState.CAPTURE_REQUESTED: 1}
@@ -333,7 +331,7 @@ def test_the_management_command_reconciles(
     with monkeypatch.context() as patch:
         crash_at(patch, point="after_stripe", action="approve")
         with pytest.raises(Crash):
-            lifecycle.order_approve(order=card_order, actor=pharmacist)
+            actions.order_approve(order=card_order, actor=pharmacist)
 
     call_command("reconcile_payments", "--older-than-minutes", "0")
 
@@ -367,7 +365,7 @@ def test_two_pharmacists_approving_at_once_charge_the_card_once(
 
     def approve(who):
         try:
-            results[who.pk] = lifecycle.order_approve(order=order, actor=who)
+            results[who.pk] = actions.order_approve(order=order, actor=who)
         except Exception as exc:  # reported by the asserts below
             results[who.pk] = exc
         finally:

@@ -19,7 +19,8 @@ from checkout.dispensing.models import (
     Prescription,
     private_storage,
 )
-from pharmacy.staff.roles import PHARMACISTS, REVIEW_MODERATORS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS, REVIEW_MODERATORS
 from tests.checkout_helpers import (
     basket_with,
     checkout_attempt,

@@ -15,11 +15,14 @@ from oscar.apps.order.models import Order
 from catalog.partner.models import StockRecord
 from catalog.partner.strategy import Selector
 from checkout.basket.models import Basket
-from checkout.orders import lifecycle, placing
-from checkout.orders.models import CheckoutAttempt, OrderStatus
+from checkout.orders import actions, placing
+from checkout.orders.models import CheckoutAttempt
+from checkout.orders.workflow import OrderStatus
 from checkout.payments import stripe_gateway
-from checkout.payments.models import OrderPayment, PaymentState
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from checkout.payments.models import OrderPayment
+from checkout.payments.states import PaymentState
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.checkout_helpers import pharmacist_checks_record
 from tests.factories import UserFactory
 from tests.integration.checkout.conftest import stripe_event, webhook_post
@@ -460,7 +463,7 @@ def pharmacist(db):
 def test_approving_captures_exactly_the_order_total_once(
     card_order, fake_stripe, pharmacist
 ):
-    lifecycle.order_approve(order=card_order, actor=pharmacist)
+    actions.order_approve(order=card_order, actor=pharmacist)
 
     [capture] = fake_stripe.requests("POST", "/v1/payment_intents/pi_test_1/capture")
     assert capture.form == {"amount_to_capture": "4365"}
@@ -472,7 +475,7 @@ def test_approving_captures_exactly_the_order_total_once(
 def test_rejecting_an_uncaptured_order_cancels_the_authorisation(
     card_order, fake_stripe, pharmacist
 ):
-    lifecycle.order_reject(order=card_order, actor=pharmacist, reason="Wrong dose")
+    actions.order_reject(order=card_order, actor=pharmacist, reason="Wrong dose")
 
     [cancel] = fake_stripe.requests("POST", "/v1/payment_intents/pi_test_1/cancel")
     assert cancel.idempotency_key == "release-pi_test_1"
@@ -482,9 +485,9 @@ def test_rejecting_an_uncaptured_order_cancels_the_authorisation(
 
 
 def test_cancelling_a_captured_order_refunds_it(card_order, fake_stripe, pharmacist):
-    lifecycle.order_approve(order=card_order, actor=pharmacist)
+    actions.order_approve(order=card_order, actor=pharmacist)
 
-    lifecycle.order_cancel(order=card_order, actor=pharmacist, reason="Phoned us")
+    actions.order_cancel(order=card_order, actor=pharmacist, reason="Phoned us")
 
     [refund] = fake_stripe.requests("POST", "/v1/refunds")
     assert refund.form == {"payment_intent": "pi_test_1"}
@@ -504,8 +507,8 @@ def test_stripe_failing_to_capture_leaves_the_order_awaiting_review(
         Stripe_Should_Retry="false",
     )
 
-    with pytest.raises(lifecycle.OrderActionRefused, match="did not answer"):
-        lifecycle.order_approve(order=card_order, actor=pharmacist)
+    with pytest.raises(actions.OrderActionRefused, match="did not answer"):
+        actions.order_approve(order=card_order, actor=pharmacist)
 
     assert card_order.sources.get().amount_debited == 0
     assert Order.objects.get().status == OrderStatus.AWAITING_REVIEW

@@ -2,14 +2,17 @@
 reason, carrier and tracking reference; shown at once to the browser that
 placed the order, and asking for the email, naming the order, elsewhere."""
 
+import dataclasses
+
 import pytest
 from django.urls import reverse
 
 from catalog.models import Product
-from checkout.orders import lifecycle
+from checkout.orders import actions, workflow
 from checkout.orders import tracking as order_status
 from checkout.orders.models import OrderEvent
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.checkout_helpers import place_order
 from tests.factories import UserFactory
 
@@ -46,8 +49,8 @@ def titles(order) -> list[str]:
 
 def test_timeline_of_a_dispatched_order(pack, pharmacist):
     order = place_order(product=pack)
-    lifecycle.order_approve(order=order, actor=pharmacist)
-    lifecycle.order_dispatch(order=order, actor=pharmacist, tracking_reference="1Z999")
+    actions.order_approve(order=order, actor=pharmacist)
+    actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="1Z999")
 
     timeline = order_status.order_timeline(order=order)
 
@@ -63,7 +66,7 @@ def test_timeline_of_a_dispatched_order(pack, pharmacist):
 
 def test_timeline_shows_the_rejection_reason_not_the_payment_note(pack, pharmacist):
     order = place_order(product=pack)
-    lifecycle.order_reject(order=order, actor=pharmacist, reason="Prescription expired")
+    actions.order_reject(order=order, actor=pharmacist, reason="Prescription expired")
     rejected = order_status.order_timeline(order=order)[-1]
     assert rejected.title == "Not approved by our pharmacist"
     assert rejected.details == ["Reason: Prescription expired"]
@@ -71,7 +74,7 @@ def test_timeline_shows_the_rejection_reason_not_the_payment_note(pack, pharmaci
 
 def test_timeline_of_a_cancelled_order(pack, pharmacist):
     order = place_order(product=pack)
-    lifecycle.order_cancel(order=order, actor=pharmacist, reason="Asked by phone")
+    actions.order_cancel(order=order, actor=pharmacist, reason="Asked by phone")
     assert titles(order)[-1] == "Cancelled"
 
 
@@ -86,22 +89,24 @@ def test_a_carrier_in_the_dispatch_note_is_shown(pack):
     ]
 
 
-def test_a_new_kind_of_event_is_one_mapping_entry(pack, monkeypatch):
+def test_showing_an_action_to_customers_is_one_line_of_the_workflow(pack, monkeypatch):
     order = place_order(product=pack)
-    OrderEvent.objects.create(order=order, action="on_hold", note="Waiting\nstaff")
-    assert "On hold" not in titles(order)  # unknown actions are not shown
+    OrderEvent.objects.create(
+        order=order, action=workflow.HOLD.history, note="Waiting\nstaff"
+    )
+    assert "On hold" not in titles(order)  # holds are not shown to customers
     monkeypatch.setitem(
-        order_status.TIMELINE_ENTRIES,
-        "on_hold",
-        ("On hold", order_status._with_reason, "neutral"),
+        workflow.ACTIONS,
+        workflow.HOLD.name,
+        dataclasses.replace(workflow.HOLD, customer_sees=("On hold", "neutral")),
     )
     assert titles(order)[-1] == "On hold"
 
 
 def test_status_page_shows_the_timeline_with_tracking(client, pack, pharmacist):
     order = place_order(product=pack)
-    lifecycle.order_approve(order=order, actor=pharmacist)
-    lifecycle.order_dispatch(order=order, actor=pharmacist, tracking_reference="1Z999")
+    actions.order_approve(order=order, actor=pharmacist)
+    actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="1Z999")
     session = client.session
     session["anon_order_email"] = order.email
     session.save()
@@ -167,9 +172,9 @@ def test_write_a_review_only_on_dispatched_orders(client, pack, pharmacist):
     url = reverse("customer:order", kwargs={"order_number": order.number})
 
     assert "Write a review" not in client.get(url).content.decode()
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
     assert "Write a review" not in client.get(url).content.decode()
-    lifecycle.order_dispatch(order=order, actor=pharmacist, tracking_reference="1Z")
+    actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="1Z")
     html = client.get(url).content.decode()
     assert "Write a review" in html
     assert "Tracking reference: 1Z" in html

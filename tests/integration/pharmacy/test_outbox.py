@@ -12,11 +12,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from checkout.orders import lifecycle
+from checkout.orders import actions
 from pharmacy.celery import app as celery_app
 from pharmacy.core import email_delivery, outbox, tasks
 from pharmacy.core.models import OutboundEmail
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.checkout_helpers import (
     guest_checkout_to_preview,
     pharmacist_checks_record,
@@ -208,7 +209,7 @@ def test_placing_an_order_and_approving_it_do_not_wait_for_a_slow_mail_server(
         with django_capture_on_commit_callbacks(execute=True):
             order = Order.objects.get()
             pharmacist_checks_record(order=order)
-            lifecycle.order_approve(order=order, actor=pharmacist)
+            actions.order_approve(order=order, actor=pharmacist)
         approving = time.monotonic() - started
 
         assert smtp.connections == 0

@@ -10,12 +10,8 @@ from django.urls import reverse
 
 from catalog.models import Product
 from catalog.reviews.models import ProductReview
-from pharmacy.staff.roles import (
-    PHARMACISTS,
-    PRICE_EDITORS,
-    REVIEW_MODERATORS,
-    staff_groups_ensure,
-)
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS, PRICE_EDITORS, REVIEW_MODERATORS
 from tests.factories import UserFactory
 from tests.html import Node, find_all, find_one, text
 

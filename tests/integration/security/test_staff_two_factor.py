@@ -6,7 +6,7 @@ import pytest
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pharmacy.staff.roles import DEMO_ACCOUNTS
+from pharmacy.staff.demo_accounts import DEMO_ACCOUNTS
 from tests.factories import UserFactory
 from tests.two_factor import totp_code, totp_device_for
 

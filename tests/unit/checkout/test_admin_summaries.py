@@ -7,8 +7,9 @@ import pytest
 from oscar.apps.order.models import Order
 
 from checkout.dispensing.admin.summaries import authorisation_summary, card_effect
-from checkout.orders.models import OrderStatus
-from checkout.payments.models import OrderPayment, PaymentMethod, PaymentState
+from checkout.orders.workflow import OrderStatus
+from checkout.payments.models import OrderPayment
+from checkout.payments.states import PaymentMethod, PaymentState
 
 PLACED = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
 

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 
 from checkout.dispensing import queues
-from checkout.orders.models import OrderStatus
+from checkout.orders.workflow import OrderStatus
 
 
 @pytest.mark.parametrize("status", OrderStatus.values)

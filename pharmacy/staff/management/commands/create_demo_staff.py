@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from pharmacy.staff.roles import demo_staff_create
+from pharmacy.staff.demo_accounts import demo_staff_create
 
 
 class Command(BaseCommand):

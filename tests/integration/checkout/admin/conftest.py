@@ -12,12 +12,8 @@ from oscar.apps.order.models import Order
 from catalog.cautions import cautions_ensure
 from catalog.models import Drug, DrugCaution, Product
 from checkout.dispensing.models import PatientDetails
-from pharmacy.staff.roles import (
-    PHARMACISTS,
-    PRICE_EDITORS,
-    REVIEW_MODERATORS,
-    staff_groups_ensure,
-)
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS, PRICE_EDITORS, REVIEW_MODERATORS
 from tests.checkout_helpers import place_order
 from tests.factories import UserFactory, make_drug
 

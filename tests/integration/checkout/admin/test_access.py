@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from checkout.dispensing.models import PatientDetails, Prescription
-from checkout.orders.lifecycle import DISPATCH_PERMISSION
-from checkout.orders.models import OrderStatus
+from checkout.orders.workflow import OrderStatus
+from pharmacy.staff.roles import Perm
 from tests.checkout_helpers import pharmacist_checks_record
 from tests.integration.checkout.admin.conftest import (
     QUEUE,
@@ -77,7 +77,7 @@ def test_a_reviewer_without_the_dispatch_permission_is_not_offered_dispatch(
     rx_drug,
 ):
     reviewer = user_with("review_prescription")
-    assert not reviewer.has_perm(DISPATCH_PERMISSION)
+    assert not reviewer.has_perm(Perm.DISPATCH_ORDERS)
     order = order_for(rx_drug)
     pharmacist_checks_record(order=order)
     client = logged_in(reviewer)

@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 
 from checkout.dispensing.models import Prescription
-from checkout.orders.models import OrderEvent, OrderStatus
+from checkout.orders.models import OrderEvent
+from checkout.orders.workflow import OrderStatus
 from tests.checkout_helpers import pharmacist_checks_record
 from tests.integration.checkout.admin.conftest import (
     action_url,

@@ -10,8 +10,9 @@ from oscar.apps.order.models import Order
 
 from checkout.dispensing import queues
 from checkout.dispensing.models import Prescription
-from checkout.orders.models import OrderStatus
-from checkout.payments.models import OrderPayment, PaymentState
+from checkout.orders.workflow import OrderStatus
+from checkout.payments.models import OrderPayment
+from checkout.payments.states import PaymentState
 from tests.checkout_helpers import place_order
 from tests.integration.checkout.admin.conftest import (
     QUEUE,

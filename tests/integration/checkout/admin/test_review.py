@@ -16,7 +16,8 @@ from checkout.dispensing.models import (
     Prescription,
     PrescriptionRecord,
 )
-from checkout.orders.models import OrderEvent, OrderStatus
+from checkout.orders.models import OrderEvent
+from checkout.orders.workflow import OrderStatus
 from tests.checkout_helpers import ADULT_DOB, record_data
 from tests.integration.checkout.admin.conftest import (
     action_url,

@@ -7,9 +7,10 @@ from catalog.models import Product
 from catalog.partner.strategy import Selector
 from checkout.basket.models import Basket
 from checkout.dispensing.refills import services
-from checkout.orders import lifecycle, placing
+from checkout.orders import actions, placing
 from checkout.orders.models import OrderEvent
-from pharmacy.staff.roles import PHARMACISTS, staff_groups_ensure
+from pharmacy.staff.groups import staff_groups_ensure
+from pharmacy.staff.roles import PHARMACISTS
 from tests.checkout_helpers import checkout_attempt, place_order
 from tests.factories import UserFactory, reference_data_ensure
 
@@ -50,7 +51,7 @@ def first_order(pack, customer, pharmacist):
     """30 tablets of 10 mg, three a day (10 days' supply), one refill,
     approved by the pharmacist: 30 tablets and one refill left."""
     order = place_order(product=pack, owner=customer)
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
     return order
 
 

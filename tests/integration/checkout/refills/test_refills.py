@@ -11,7 +11,7 @@ from catalog.models import Product, Strength
 from checkout.basket.models import Basket
 from checkout.dispensing.models import Prescription, PrescriptionRecord
 from checkout.dispensing.refills import rules, services
-from checkout.orders import lifecycle
+from checkout.orders import actions
 from tests.checkout_helpers import ADDRESS, ADULT_DOB
 from tests.html import page, text
 
@@ -103,7 +103,7 @@ def test_approving_a_refill_draws_down_what_is_left_and_adds_to_the_history(
     approved_days_ago(first_order, 9)
     order = refill_order(record=record, customer=customer)
 
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
 
     record.refresh_from_db()
     assert record.quantity_left == 0
@@ -180,7 +180,7 @@ def test_a_guest_creates_an_account_from_the_order_and_can_then_refill(
     from tests.checkout_helpers import place_order
 
     order = place_order(product=pack)  # a guest order
-    lifecycle.order_approve(order=order, actor=pharmacist)
+    actions.order_approve(order=order, actor=pharmacist)
     link = {"order_number": order.number, "hash": order.verification_hash()}
     url = reverse("refills:guest-account", kwargs=link)
     # Oscar's proof of a guest order: the link and the order's email, once.

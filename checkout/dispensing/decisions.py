@@ -1,0 +1,91 @@
+"""What the order workflow asks of dispensing: whether the prescription allows
+an action now, and what the pharmacist's decision records on it.
+
+The workflow (checkout/orders/workflow.py) names these checks and effects;
+checkout/orders/actions.py calls them inside the action's transaction.
+"""
+
+from django.utils import timezone
+
+from checkout.dispensing import pharmacist, prescriptions, records
+from checkout.dispensing.models import Prescription
+
+
+def order_prescription(*, order) -> Prescription | None:
+    return Prescription.objects.filter(order=order).first()
+
+
+def approval_refusals(*, order) -> list[str]:
+    """Everything that stops a pharmacist approving the order now: no
+    prescription at all, the prescription record's refusals, then each
+    clinical flag not yet acknowledged."""
+    if (
+        prescriptions.order_needs_prescription(order=order)
+        and order_prescription(order=order) is None
+    ):
+        return ["This order has no prescription to approve."]
+    record = records.record_for(order=order)
+    refusals = records.approval_refusals(order=order, record=record)
+    flags = pharmacist.order_flags(order=order, record=record)
+    refusals += [
+        f"Acknowledge the flag first: {flag.title}."
+        for flag in pharmacist.unacknowledged_flags(order=order, flags=flags)
+    ]
+    return refusals
+
+
+def dispatch_refusals(*, order) -> list[str]:
+    """What stops an approved order leaving: its prescription not approved,
+    or counselling (given or declined) not recorded."""
+    if not prescriptions.order_needs_prescription(order=order):
+        return []
+    prescription = order_prescription(order=order)
+    if prescription is None or prescription.decision != Prescription.Decision.APPROVED:
+        return ["A pharmacist has not approved this order's prescription."]
+    if not pharmacist.counselling_done(order=order):
+        return ["Record the counselling (given or declined) before dispatch."]
+    return []
+
+
+def prescriber_refusals(*, order) -> list[str]:
+    """Only an order that gave the prescriber's details can wait for them."""
+    prescription = order_prescription(order=order)
+    if prescription is None or prescription.source != Prescription.Source.PRESCRIBER:
+        return [
+            "Only an order that gave the prescriber's details can wait for the "
+            "prescriber."
+        ]
+    return []
+
+
+def prescription_approve(*, order, actor) -> None:
+    """The order is approved and paid for: take its tablets from what is left
+    on the prescription, and mark the prescription approved by ``actor``."""
+    record = records.record_for(order=order)
+    if record is not None:
+        records.record_supply_take(
+            record=record,
+            tablets=sum(line.tablets for line in records.ordered_drugs(order=order)),
+        )
+    _decide(order=order, actor=actor, decision=Prescription.Decision.APPROVED)
+
+
+def prescription_reject(*, order, actor, reason: str) -> None:
+    _decide(
+        order=order,
+        actor=actor,
+        decision=Prescription.Decision.REJECTED,
+        rejection_reason=reason,
+    )
+
+
+def _decide(*, order, actor, decision: str, **fields) -> None:
+    prescription = order_prescription(order=order)
+    if prescription is None:
+        return
+    prescription.decision = decision
+    prescription.reviewed_by = actor
+    prescription.reviewed_at = timezone.now()
+    for name, value in fields.items():
+        setattr(prescription, name, value)
+    prescription.save(update_fields=["decision", "reviewed_by", "reviewed_at", *fields])

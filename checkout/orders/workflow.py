@@ -1,0 +1,328 @@
+"""The order's life, declared once.
+
+Every action on an order is a row of ``ACTIONS``: the statuses it may start
+from, the status it ends in, who may take it, the payment states it tolerates,
+what happens to the money, and its effects (stock, the prescription, the
+customer's email). Everything else reads this table:
+
+- checkout/orders/actions.py runs an action, and is the only code that changes
+  an order's status: the review page, the Stripe webhook and return page,
+  reconciliation, management commands and tasks all call it;
+- the settings derive Oscar's status pipeline from it (``status_pipeline``);
+- the review page offers the actions whose row allows them;
+- the customer's timeline (tracking.py) shows what each action's row says.
+
+Plain values only: the settings import this module before Django is set up.
+"""
+
+import enum
+from dataclasses import dataclass
+
+from django.db import models
+
+from checkout.payments.states import PaymentState
+from pharmacy.staff.roles import Perm
+
+
+class OrderStatus(models.TextChoices):
+    """Every status an order can have."""
+
+    AWAITING_REVIEW = "Awaiting prescription review"
+    # The pharmacist is waiting for the prescriber; the customer is told why.
+    ON_HOLD = "On hold"
+    # The customer gave the prescriber's details; we asked them for the script.
+    PRESCRIPTION_REQUESTED = "Prescription requested from prescriber"
+    APPROVED = "Approved"
+    DISPATCHED = "Dispatched"
+    REJECTED = "Rejected"
+    CANCELLED = "Cancelled"
+
+
+# Orders a pharmacist may still decide on.
+UNDECIDED = (
+    OrderStatus.AWAITING_REVIEW,
+    OrderStatus.ON_HOLD,
+    OrderStatus.PRESCRIPTION_REQUESTED,
+)
+CLOSED = (OrderStatus.DISPATCHED, OrderStatus.REJECTED, OrderStatus.CANCELLED)
+
+
+class Money(enum.StrEnum):
+    """What an action does to the order's payment."""
+
+    # Nothing: the payment stays where it is.
+    NONE = "none"
+    # A card authorisation (or an invoice due) is recorded for the order.
+    AUTHORISE = "authorise"
+    # Card: capture the authorisation. Invoice: issue it.
+    TAKE = "take"
+    # Card: release the hold, or refund it if it was charged. Invoice: void it.
+    RELEASE = "release"
+    # Card: refund the charge. Invoice: void it.
+    REFUND = "refund"
+    # Stripe will not give the money: the hold lapsed, or the capture failed.
+    PROBLEM = "problem"
+
+
+class Effect(enum.StrEnum):
+    """What else an action does when it completes (after the money moved)."""
+
+    # The tablets are taken from what is left on the prescription, which is
+    # marked approved by the pharmacist.
+    SUPPLY_TAKEN = "supply taken"
+    # The prescription is marked rejected, with the reason.
+    PRESCRIPTION_REJECTED = "prescription rejected"
+    # The packs held for the order go back on the shelf.
+    STOCK_RELEASED = "stock released"
+    # The packs leave the shelf: a shipping event with the tracking reference.
+    STOCK_SHIPPED = "stock shipped"
+    # An approval whose card capture is still in flight is withdrawn, so its
+    # late answer cannot move the order past this action.
+    APPROVAL_WITHDRAWN = "approval withdrawn"
+
+
+class Check(enum.StrEnum):
+    """What must hold before an action is taken, beyond its statuses and
+    payment states (each refusal says why)."""
+
+    # The delivery state is one the pharmacy is licensed in, read from the
+    # table at that moment.
+    STATE_LICENSED = "state licensed"
+    # A prescription is given; the pharmacist's record of it is complete and
+    # matches the order; every clinical flag is acknowledged.
+    PRESCRIPTION_READY = "prescription ready"
+    # The customer gave the prescriber's details.
+    PRESCRIBER_GIVEN = "prescriber given"
+    # The prescription was approved and counselling (given or declined) is
+    # recorded.
+    DISPENSING_DONE = "dispensing done"
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str  # what staff press
+    done: str  # "approved": for messages
+    starts_from: tuple[OrderStatus, ...]  # empty: a new order
+    ends_in: OrderStatus | None  # None: the status does not change
+    # Who may take it; None: the customer or the store itself (checkout,
+    # Stripe's answer, reconciliation), never a staff role.
+    permission: Perm | None
+    payment_states: frozenset[PaymentState]
+    money: Money
+    checks: tuple[Check, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    email: str | None = None  # the Oscar communication type sent
+    # The OrderEvent action recorded (the order's history).
+    history: str = ""
+    # Refused without one; the message says so.
+    reason_required: str | None = None
+    # What the customer's order page shows for it: (title, tone).
+    customer_sees: tuple[str, str] | None = None
+
+    def may_start(self, *, status: str) -> bool:
+        return status in self.starts_from
+
+
+_ANY_UNSETTLED = frozenset(
+    {
+        PaymentState.AUTHORISED,
+        PaymentState.CAPTURE_FAILED,
+        PaymentState.CAPTURED,
+        PaymentState.INVOICE_DUE,
+    }
+)
+
+PLACE = Action(
+    name="place",
+    label="Place order",
+    done="placed",
+    starts_from=(),
+    ends_in=OrderStatus.AWAITING_REVIEW,
+    permission=None,
+    payment_states=frozenset(),
+    money=Money.AUTHORISE,
+    checks=(Check.STATE_LICENSED,),
+    email="ORDER_PLACED",
+    history="placed",
+)
+APPROVE = Action(
+    name="approve",
+    label="Approve",
+    done="approved",
+    starts_from=UNDECIDED,
+    ends_in=OrderStatus.APPROVED,
+    permission=Perm.REVIEW_PRESCRIPTIONS,
+    # A capture already requested may be pressed again after a timeout; a
+    # card charged while the order was on hold needs no second capture.
+    payment_states=_ANY_UNSETTLED | {PaymentState.CAPTURE_REQUESTED},
+    money=Money.TAKE,
+    checks=(Check.PRESCRIPTION_READY,),
+    effects=(Effect.SUPPLY_TAKEN,),
+    email="ORDER_APPROVED",
+    history="approved",
+    customer_sees=("Approved by our pharmacist", "good"),
+)
+HOLD = Action(
+    name="hold",
+    label="Put on hold",
+    done="put on hold",
+    starts_from=(OrderStatus.AWAITING_REVIEW, OrderStatus.PRESCRIPTION_REQUESTED),
+    ends_in=OrderStatus.ON_HOLD,
+    permission=Perm.REVIEW_PRESCRIPTIONS,
+    payment_states=_ANY_UNSETTLED | {PaymentState.CAPTURE_REQUESTED},
+    money=Money.NONE,
+    effects=(Effect.APPROVAL_WITHDRAWN,),
+    email="ORDER_ON_HOLD",
+    history="put on hold",
+    reason_required="Please tell the customer why the order is on hold.",
+)
+ASK_PRESCRIBER = Action(
+    name="ask_prescriber",
+    label="Prescription requested from prescriber",
+    done="marked as waiting for the prescriber",
+    starts_from=(OrderStatus.AWAITING_REVIEW, OrderStatus.ON_HOLD),
+    ends_in=OrderStatus.PRESCRIPTION_REQUESTED,
+    permission=Perm.REVIEW_PRESCRIPTIONS,
+    payment_states=_ANY_UNSETTLED | {PaymentState.CAPTURE_REQUESTED},
+    money=Money.NONE,
+    checks=(Check.PRESCRIBER_GIVEN,),
+    effects=(Effect.APPROVAL_WITHDRAWN,),
+    history="prescription requested",
+)
+RESUME = Action(
+    name="resume",
+    label="Back to review",
+    done="put back in review",
+    starts_from=(OrderStatus.ON_HOLD, OrderStatus.PRESCRIPTION_REQUESTED),
+    ends_in=OrderStatus.AWAITING_REVIEW,
+    permission=Perm.REVIEW_PRESCRIPTIONS,
+    payment_states=_ANY_UNSETTLED | {PaymentState.CAPTURE_REQUESTED},
+    money=Money.NONE,
+    history="back to review",
+)
+REJECT = Action(
+    name="reject",
+    label="Reject",
+    done="rejected",
+    starts_from=UNDECIDED,
+    ends_in=OrderStatus.REJECTED,
+    permission=Perm.REVIEW_PRESCRIPTIONS,
+    # Already requested: the same decision pressed again after a timeout.
+    payment_states=_ANY_UNSETTLED
+    | {PaymentState.RELEASE_REQUESTED, PaymentState.REFUND_REQUESTED},
+    money=Money.RELEASE,
+    effects=(Effect.PRESCRIPTION_REJECTED, Effect.STOCK_RELEASED),
+    email="ORDER_REJECTED",
+    history="rejected",
+    reason_required="Please give the customer a reason for the rejection.",
+    customer_sees=("Not approved by our pharmacist", "bad"),
+)
+CANCEL = Action(
+    name="cancel",
+    label="Cancel at the customer's request",
+    done="cancelled",
+    starts_from=UNDECIDED,
+    ends_in=OrderStatus.CANCELLED,
+    permission=Perm.REVIEW_PRESCRIPTIONS,
+    payment_states=REJECT.payment_states,
+    money=Money.RELEASE,
+    effects=(Effect.STOCK_RELEASED,),
+    email="ORDER_CANCELLED",
+    history="cancelled",
+    reason_required="Please record why the order is cancelled.",
+    customer_sees=("Cancelled", "bad"),
+)
+REFUND = Action(
+    name="refund",
+    label="Cancel at the customer's request",
+    done="cancelled",
+    starts_from=(OrderStatus.APPROVED,),
+    ends_in=OrderStatus.CANCELLED,
+    permission=Perm.REVIEW_PRESCRIPTIONS,
+    payment_states=frozenset(
+        {PaymentState.CAPTURED, PaymentState.INVOICED, PaymentState.REFUND_REQUESTED}
+    ),
+    money=Money.REFUND,
+    effects=(Effect.STOCK_RELEASED,),
+    email="ORDER_CANCELLED",
+    history="cancelled",
+    reason_required="Please record why the order is cancelled.",
+    customer_sees=("Cancelled", "bad"),
+)
+DISPATCH = Action(
+    name="dispatch",
+    label="Dispatch",
+    done="dispatched",
+    starts_from=(OrderStatus.APPROVED,),
+    ends_in=OrderStatus.DISPATCHED,
+    permission=Perm.DISPATCH_ORDERS,
+    # Paid, and no refund on its way.
+    payment_states=frozenset({PaymentState.CAPTURED, PaymentState.INVOICED}),
+    money=Money.NONE,
+    checks=(Check.DISPENSING_DONE,),
+    effects=(Effect.STOCK_SHIPPED,),
+    email="ORDER_DISPATCHED",
+    history="dispatched",
+    customer_sees=("Dispatched", "good"),
+)
+PAY_AGAIN = Action(
+    name="pay_again",
+    label="Pay again",
+    done="paid again",
+    starts_from=UNDECIDED,
+    ends_in=None,
+    permission=None,  # the customer, through the signed link emailed to them
+    payment_states=frozenset({PaymentState.CAPTURE_FAILED}),
+    money=Money.AUTHORISE,
+    history="paid again",
+)
+PAYMENT_PROBLEM = Action(
+    name="payment_problem",
+    label="Payment problem",
+    done="marked as a payment problem",
+    starts_from=UNDECIDED,
+    ends_in=None,
+    # The store, on Stripe's word: a capture declined (finishing an approval),
+    # or a hold that lapsed (found by reconciliation).
+    permission=None,
+    payment_states=frozenset({PaymentState.AUTHORISED, PaymentState.CAPTURE_REQUESTED}),
+    money=Money.PROBLEM,
+    email="ORDER_PAY_AGAIN",
+    history="payment problem",
+)
+
+ACTIONS: dict[str, Action] = {
+    action.name: action
+    for action in (
+        PLACE,
+        APPROVE,
+        HOLD,
+        ASK_PRESCRIBER,
+        RESUME,
+        REJECT,
+        CANCEL,
+        REFUND,
+        DISPATCH,
+        PAY_AGAIN,
+        PAYMENT_PROBLEM,
+    )
+}
+
+
+def status_pipeline() -> dict[str, tuple[str, ...]]:
+    """Oscar's OSCAR_ORDER_STATUS_PIPELINE: for each status, the statuses one
+    action can move an order to."""
+    pipeline: dict[str, list[str]] = {status: [] for status in OrderStatus.values}
+    for action in ACTIONS.values():
+        if action.ends_in is None:
+            continue
+        for status in action.starts_from:
+            if action.ends_in.value not in pipeline[status]:
+                pipeline[status].append(action.ends_in.value)
+    return {status: tuple(after) for status, after in pipeline.items()}
+
+
+def action_for_history(history: str) -> Action | None:
+    """The action an OrderEvent's ``action`` names, if it is one of ours."""
+    return next((a for a in ACTIONS.values() if a.history == history), None)

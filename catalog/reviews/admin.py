@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from catalog.reviews import services
 from catalog.reviews.models import ProductReview
 from catalog.reviews.selectors import verified_buyer
+from pharmacy.staff.roles import Perm, staff_may
 
 
 class VerifiedBuyerFilter(admin.SimpleListFilter):
@@ -84,7 +85,7 @@ class ProductReviewAdmin(admin.ModelAdmin):
         return False
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("reviews.moderate_review")
+        return staff_may(request.user, Perm.MODERATE_REVIEWS)
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, obj):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from catalog.reviews.models import ProductReview, ReviewRateLock
 from pharmacy.core import cache as catalog_cache
+from pharmacy.staff.roles import Perm, may
 
 RATE_LIMIT = 3
 RATE_WINDOW = timedelta(hours=1)
@@ -115,7 +116,7 @@ def _save(*, product, user, name, email, data, ip_hash) -> ProductReview:
 
 def reviews_moderate(*, reviews, actor, approve: bool) -> int:
     """Approve or reject reviews; only moderators may. Returns how many changed."""
-    if actor is None or not actor.has_perm("reviews.moderate_review"):
+    if not may(actor, Perm.MODERATE_REVIEWS):
         raise PermissionError("You do not have permission to moderate reviews.")
     status = ProductReview.APPROVED if approve else ProductReview.REJECTED
     changing = ProductReview.objects.filter(pk__in=[r.pk for r in reviews]).exclude(

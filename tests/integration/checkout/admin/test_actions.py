@@ -140,6 +140,23 @@ def test_prescription_requested_from_the_prescriber_is_a_state_of_its_own(
     assert not mail.outbox
 
 
+def test_an_order_on_hold_can_then_wait_for_the_prescriber_as_the_page_offers(
+    act, pharmacist_client, rx_drug
+):
+    order = order_for(rx_drug)
+    Prescription.objects.filter(order=order).update(
+        source=Prescription.Source.PRESCRIBER, file="", prescriber_name="Dr Ada"
+    )
+    act(order, "hold", {"reason": "We are calling your prescriber."})
+    assert action_url(order, "request-prescription") in html(
+        pharmacist_client.get(review_url(order))
+    )
+
+    act(order, "request-prescription", {"note": "Faxed Dr Ada"})
+
+    assert reload(order).status == OrderStatus.PRESCRIPTION_REQUESTED
+
+
 def test_an_uploaded_prescription_cannot_be_requested_from_the_prescriber(
     act, pharmacist_client, checked_order
 ):

@@ -15,6 +15,7 @@ from catalog.models import (
 )
 from catalog.partner import strategy as purchase
 from catalog.partner.models import StockRecord
+from pharmacy.core.read_only_admin import ReadOnlyAdmin
 
 HistoricalStockRecord = StockRecord.history.model
 
@@ -273,7 +274,7 @@ def price_changes():
 
 
 @admin.register(HistoricalStockRecord)
-class PriceChangeAdmin(admin.ModelAdmin):
+class PriceChangeAdmin(ReadOnlyAdmin):
     """Who changed which price, when, from what to what. Read-only."""
 
     list_display = ("history_date", "history_user", "product", "old_price", "price")
@@ -291,12 +292,3 @@ class PriceChangeAdmin(admin.ModelAdmin):
             if obj.old_price is not None
             else "(created)"
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

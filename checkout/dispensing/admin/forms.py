@@ -21,13 +21,12 @@ class ReasonForm(forms.Form):
     )
 
 
-class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label="Why the customer asked to cancel (emailed to them)",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        error_messages={"required": "Please record why the order is cancelled."},
-    )
+class CancelForm(ReasonForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        reason.label = "Why the customer asked to cancel (emailed to them)"
+        reason.error_messages["required"] = "Please record why the order is cancelled."
 
 
 class NoteForm(forms.Form):

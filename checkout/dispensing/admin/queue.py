@@ -16,7 +16,11 @@ from oscar.apps.order.models import Line
 from catalog.models import ProductAttributeValue
 from checkout.dispensing import pharmacist, queues
 from checkout.dispensing.admin import actions, review
-from checkout.dispensing.admin.access import may_review, reviewers_only
+from checkout.dispensing.admin.access import (
+    HealthDataAdmin,
+    may_review,
+    reviewers_only,
+)
 from checkout.dispensing.admin.summaries import authorisation_summary
 from checkout.dispensing.models import PrescriptionRecord, QueueOrder
 
@@ -62,7 +66,9 @@ def record_of(order) -> PrescriptionRecord | None:
 
 
 @admin.register(QueueOrder)
-class QueueOrderAdmin(admin.ModelAdmin):
+class QueueOrderAdmin(HealthDataAdmin):
+    """Pharmacists only, and read-only: decisions are made on the review page."""
+
     list_display = (
         "order",
         "placed",
@@ -83,23 +89,6 @@ class QueueOrderAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("css/pharmacist.css",)}
-
-    # -- who may see it --------------------------------------------------------
-
-    def has_module_permission(self, request):
-        return may_review(request)
-
-    def has_view_permission(self, request, obj=None):
-        return may_review(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     # -- pages -----------------------------------------------------------------
 

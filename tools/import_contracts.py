@@ -26,9 +26,7 @@ class AcyclicModulesContract(Contract):
             )
             for m in modules
         }
-        cycles = [
-            [*chain, chain[0]] for chain in _cycles(imports) if len(chain) > 1
-        ]
+        cycles = [[*chain, chain[0]] for chain in _cycles(imports) if len(chain) > 1]
         return ContractCheck(kept=not cycles, metadata={"cycles": cycles})
 
     def render_broken_contract(self, check: ContractCheck) -> None:

@@ -1,5 +1,5 @@
 """The health data access log: who viewed, changed or was refused whose health
-data, and when. A database record (checkout.models.HealthDataAccess), never a
+data, and when. A database record (models.HealthDataAccess), never a
 log line.
 
 Pages and files that show health data call ``record_access`` themselves for

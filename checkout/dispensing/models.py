@@ -285,7 +285,7 @@ class AppendOnlyQuerySet(models.QuerySet):
 class HealthDataAccess(models.Model):
     """Who looked at (or changed, or was refused) whose health data, and when.
 
-    Append-only: written by checkout.access_log.record_access, never edited or
+    Append-only: written by access_log.record_access, never edited or
     deleted through the ORM or the admin. It names the order, never the patient,
     so the record itself holds no health data.
     """

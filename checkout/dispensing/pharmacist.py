@@ -1,7 +1,7 @@
 """What the pharmacist's review of one order reads and records, apart from
 status changes (the order workflow makes those: checkout/orders/actions.py).
 
-- ``order_flags``: the clinical flags of an order (rules in checkout/clinical.py);
+- ``order_flags``: the clinical flags of an order (rules in clinical.py);
 - ``flag_acknowledge``, ``counselling_record``, ``patient_profile_update``:
   each saves who did it and adds a line to the order's history (OrderEvent).
 Callers check that the actor is a pharmacist; these functions check too.

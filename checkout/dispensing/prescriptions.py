@@ -1,7 +1,7 @@
 """Rules for prescriptions and patients, and the pharmacist's view of an order.
 
 Plain functions: forms call the checks, the admin calls the summaries, and the
-order lifecycle (checkout/lifecycle.py) records the decisions.
+order workflow (checkout/orders/) records the decisions.
 """
 
 import datetime
@@ -63,7 +63,7 @@ def npi_check(*, npi: str) -> str:
 def prescription_upload_check(*, upload) -> UploadKind:
     """Accept a JPEG, PNG or PDF of at most the configured size, judged by
     content. The rules, and the bytes that may be stored, are decided in
-    checkout/uploads.py."""
+    uploads.py."""
     return uploads.upload_check(upload=upload)
 
 

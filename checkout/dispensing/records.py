@@ -2,7 +2,8 @@
 saving it with who did it.
 
 Plain functions. ``approval_refusals`` is the one place that decides whether a
-record allows an order to be approved; checkout/lifecycle.py asks it.
+record allows an order to be approved; the order workflow asks it
+(decisions.py).
 """
 
 from dataclasses import dataclass

@@ -12,7 +12,7 @@ A file is judged by what it holds, never by its name or declared type:
   when they do not parse, are password-protected, have no pages or too many,
   or hold JavaScript, launch actions or embedded files. An accepted PDF is
   stored as uploaded; pharmacists only ever see its pages drawn as images
-  (checkout/prescription_pages.py).
+  (prescription_pages.py).
 """
 
 import io

@@ -6,7 +6,7 @@ birth, no prescription, no pharmacist's notes beyond the rejection reason
 written for the customer.
 
 Nothing here talks to a mail server: each email is written to the outbox
-(pharmacy/outbox.py) in the caller's transaction and a task delivers it after
+(pharmacy/core/outbox.py) in the caller's transaction and a task delivers it after
 the commit. Call these inside the transaction that makes the change.
 """
 

@@ -1,4 +1,4 @@
-"""An order's payment state (checkout.models.OrderPayment) and the rules on it.
+"""An order's payment state (models.OrderPayment) and the rules on it.
 
 One OrderPayment per order says how it is paid and where the money is. Its
 state only moves along PAYMENT_TRANSITIONS. The Stripe calls that move it

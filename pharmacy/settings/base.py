@@ -101,7 +101,7 @@ MIDDLEWARE = [
     # django-csp's, with the settings' policy built once
     "pharmacy.core.middleware.CSPMiddleware",
     "pharmacy.core.middleware.PermissionsPolicyMiddleware",
-    # Records a staff member's 403/404 on health data pages (checkout/access_log.py).
+    # Records a staff member's 403/404 on health data pages (checkout/dispensing/access_log.py).
     "checkout.dispensing.access_log.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -406,7 +406,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 
 # django-otp: the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = OSCAR_SHOP_NAME
-# Staff sessions: idle limit and absolute limit (pharmacy/middleware.py).
+# Staff sessions: idle limit and absolute limit (pharmacy/staff/sessions.py).
 STAFF_SESSION_IDLE_SECONDS = 30 * 60
 STAFF_SESSION_MAX_SECONDS = 12 * 60 * 60
 

@@ -3,7 +3,7 @@
 Built on django-otp: a confirmed TOTPDevice is the authenticator app, a
 StaticDevice holds the backup codes (each StaticToken is deleted when used).
 A session is verified once django_otp.login() records the device in it; the
-admin site (pharmacy/admin_site.py) lets in verified staff only.
+admin site (admin_site.py) lets in verified staff only.
 """
 
 import base64

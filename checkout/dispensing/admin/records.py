@@ -1,5 +1,6 @@
 """Read-only admins: the prescription file, patients, the audit trail and
-Oscar's orders. Nothing here changes an order; checkout.lifecycle does."""
+Oscar's orders. Nothing here changes an order; the order workflow does
+(checkout/orders/actions.py)."""
 
 from django.contrib import admin
 from django.http import Http404
@@ -39,7 +40,7 @@ class PrescriptionAdmin(HealthDataAdmin):
         return redirect("admin:checkout_queueorder_review", prescription.order_id)
 
     def get_urls(self):
-        # The file and PDF page views live in checkout/prescription_files.py.
+        # The file and PDF page views live in prescription_files.py.
         return [
             *prescription_files.admin_urls(self.admin_site),
             *super().get_urls(),
@@ -106,7 +107,7 @@ class OrderEventAdmin(ReadOnlyAdmin):
 
 # -- Oscar's orders, read-only -------------------------------------------------
 # Oscar's own OrderAdmin lets anyone with order.change_order type a new status,
-# skipping the pharmacist. Orders change only through checkout.lifecycle.
+# skipping the pharmacist. Orders change only through the workflow.
 
 if admin.site.is_registered(oscar_order_admin.Order):
     admin.site.unregister(oscar_order_admin.Order)

@@ -3,7 +3,7 @@ and their profile, the prescription as given, the pharmacist's prescription
 record, clinical flags, counselling, the history, and the actions.
 
 The view parses forms and calls one service per form (checkout.pharmacist,
-checkout.prescription_records); decisions go through checkout/admin/actions.py.
+checkout.dispensing.records); decisions go through actions.py.
 """
 
 from django.contrib import messages

@@ -1,9 +1,9 @@
 """Each drug's interaction and caution lists, as data.
 
-The pharmacist's clinical flags (checkout/dispensing/clinical.py) match these words against
-the patient's current medicines and medical conditions. The lists are seeded by
-a data migration for drugs already loaded and by the catalog loader for new
-ones; staff can add words in the admin.
+The pharmacist's clinical flags (checkout/dispensing/clinical.py) match these
+words against the patient's current medicines and medical conditions. The
+lists are seeded by a data migration for drugs already loaded and by the
+catalog loader for new ones; staff can add words in the admin.
 """
 
 from typing import NamedTuple

@@ -40,7 +40,7 @@ install: $(VENV)/.installed
 setup: install
 	env $(APP_ENV) $(PY) manage.py setup_demo
 
-# Links in emails start with this (see PUBLIC_BASE_URL in the README).
+# Links in emails start with this (PUBLIC_BASE_URL: docs/operations.md).
 PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 export PUBLIC_BASE_URL
 

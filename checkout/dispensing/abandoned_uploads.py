@@ -2,7 +2,7 @@
 
 A shopper who uploads a prescription and walks away leaves health data behind.
 After PRESCRIPTION_ABANDONED_AFTER_DAYS (7) the row, its file and any drawn
-pages go. Run daily by a scheduler (see the README); safe to run again at any
+pages go. Run by a scheduler (docs/operations.md); safe to run again at any
 time, and a run that finds nothing does nothing.
 """
 

@@ -1,7 +1,8 @@
 """Emails that are not about one order: account emails (registration,
 activation) and customer emails through Oscar's communication templates
-(refill reminders, transfer decisions). Both go through the outbox
-(outbox.py), so nothing here waits for a mail server."""
+(refill reminders, transfer decisions). Customer emails go through the
+outbox (outbox.py), so nothing here waits for a mail server; account emails
+go through EMAIL_BACKEND, which may be the outbox too (docs/operations.md)."""
 
 import logging
 

@@ -360,7 +360,7 @@ EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=30)
 # The backend the outbox delivers through; EMAIL_BACKEND when unset.
 EMAIL_DELIVERY_BACKEND = env("EMAIL_DELIVERY_BACKEND", default="")
 
-# The one schedule of periodic jobs (run by `celery beat`; see README).
+# The one schedule of periodic jobs (run by `celery beat`; docs/operations.md).
 CELERY_BEAT_SCHEDULE = {
     "reconcile-payments": {
         "task": "checkout.payments.tasks.reconcile_payments",
@@ -384,7 +384,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- Security (see README "Security") ---
+# --- Security (docs/security.md) ---
 
 # django-axes: 10 failed sign-ins from one IP for one username lock that pair
 # for the cool-off; a superuser unlocks early under Axes › Access attempts.

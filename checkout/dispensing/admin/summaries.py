@@ -33,11 +33,16 @@ def card_effect(order, *, action: str) -> str:
                 "The card is charged only if the customer has authorised it again "
                 f"({ledger.payment_summary(order)})."
             )
+        if charged:
+            return (
+                f"The card was charged {payment.amount} already, while the order "
+                "was on hold: nothing more is taken."
+            )
         return (
             f"The card authorisation is captured: the customer's card is charged "
             f"{total}."
         )
-    if action in ("reject", "cancel"):
+    if action in ("reject", "cancel", "refund"):
         if not by_card:
             return "The invoice is voided; nothing has been charged."
         if charged:

@@ -76,6 +76,8 @@ def test_an_invoice_order_has_nothing_to_capture():
         (False, "0", "approve", "An invoice for 43.65 USD is issued"),
         (True, "0", "reject", "authorisation is released"),
         (True, "43.65", "cancel", "refunded in full"),
+        (True, "43.65", "refund", "refunded in full"),
+        (True, "43.65", "approve", "nothing more is taken"),
         (False, "0", "cancel", "invoice is voided"),
         (True, "0", "hold", "stays in place"),
         (True, "43.65", "dispatch", "charged at approval"),

@@ -166,6 +166,18 @@ def test_an_uploaded_prescription_cannot_be_requested_from_the_prescriber(
     assert any("prescriber's details" in m for m in messages_of(response))
 
 
+def test_cancelling_an_approved_order_says_its_invoice_is_voided(
+    act, pharmacist_client, checked_order
+):
+    act(checked_order, "approve")
+
+    page = html(pharmacist_client.get(action_url(checked_order, "cancel")))
+
+    assert "The invoice is voided" in page
+    act(checked_order, "cancel", {"reason": "Customer changed their mind."})
+    assert reload(checked_order).status == OrderStatus.CANCELLED
+
+
 def test_reject_needs_a_reason_and_says_the_card_hold_is_released(
     act, pharmacist_client, checked_order
 ):

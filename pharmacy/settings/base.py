@@ -98,8 +98,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Staff sessions end after 30 idle minutes and 12 hours in all
     "pharmacy.staff.sessions.StaffSessionExpiryMiddleware",
-    # django-csp's, with the settings' policy built once
-    "pharmacy.core.middleware.CSPMiddleware",
+    # The Content-Security-Policy header, from CONTENT_SECURITY_POLICY below
+    "csp.middleware.CSPMiddleware",
     "pharmacy.core.middleware.PermissionsPolicyMiddleware",
     # Records a staff member's 403/404 on health data pages (checkout/dispensing/access_log.py).
     "checkout.dispensing.access_log.DeniedAccessMiddleware",
@@ -167,7 +167,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 # by every app server, so without Redis it is a dummy and nothing is cached.
 if env("REDIS_URL", default=""):
     _redis = {
-        "BACKEND": "pharmacy.core.cache_backends.RedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("REDIS_URL"),
     }
     CACHES = {

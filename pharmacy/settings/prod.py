@@ -42,4 +42,4 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-SESSION_ENGINE = "pharmacy.core.sessions"  # cached_db, one statement per write
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

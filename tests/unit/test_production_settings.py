@@ -72,7 +72,7 @@ def test_production_keeps_every_security_layer():
     for name in (
         "axes.middleware.AxesMiddleware",
         "django_otp.middleware.OTPMiddleware",
-        "pharmacy.core.middleware.CSPMiddleware",  # django-csp's, subclassed
+        "csp.middleware.CSPMiddleware",
         "pharmacy.staff.sessions.StaffSessionExpiryMiddleware",
         "pharmacy.core.middleware.PermissionsPolicyMiddleware",
     ):

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def production_like(private_root, tmp_path, settings):
     # Production keeps sessions in the cache, backed by the database.
-    settings.SESSION_ENGINE = "pharmacy.core.sessions"
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.MEDIA_ROOT = tmp_path / "media"
     # The shipping country and state licences, as the other checkout tests
     # ensure them: in the full suite this test has found them missing.

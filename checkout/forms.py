@@ -10,7 +10,6 @@ from oscar.apps.checkout.forms import ShippingAddressForm as OscarShippingAddres
 from checkout.dispensing import prescriptions
 from checkout.dispensing.models import Prescription
 from checkout.payments.states import PaymentMethod
-from checkout.widgets import LongSelect
 from pharmacy.compliance import licensing
 
 
@@ -20,7 +19,7 @@ class ShippingAddressForm(OscarShippingAddressForm):
     state = forms.ChoiceField(
         label="State",
         choices=[("", "Choose a state")] + list(STATE_CHOICES),
-        widget=LongSelect(attrs={"autocomplete": "address-level1"}),
+        widget=forms.Select(attrs={"autocomplete": "address-level1"}),
     )
     postcode = USZipCodeField(label="ZIP code")
 
@@ -222,6 +221,7 @@ class GatewayForm(OscarGatewayForm):
             return self.cleaned_data
         if not self.data.get("password"):
             raise forms.ValidationError("Please enter your password.")
-        # AuthenticationForm's check: authenticate(request=...) so that
-        # django-axes counts and locks this sign-in path too.
-        return super(OscarGatewayForm, self).clean()
+        # Oscar's check for a returning customer is AuthenticationForm's:
+        # authenticate(request=...), so django-axes counts and locks this
+        # sign-in path too.
+        return super().clean()

@@ -384,11 +384,6 @@ class ThankYouView(oscar_views.ThankYouView):
     """Oscar's confirmation page; the guest's browser remembers the order, so
     "Follow your order" opens its status without asking for the email."""
 
-    def get_context_data(self, **kwargs):
-        # Oscar's marks the order as tracked for analytics (an UPDATE on every
-        # thank-you page); the shop sends no analytics.
-        return super(oscar_views.ThankYouView, self).get_context_data(**kwargs)
-
     def get_object(self, queryset=None):
         # Only the order this browser placed: Oscar's lets a superuser open any
         # order's page by number, which a pharmacy's health data forbids.

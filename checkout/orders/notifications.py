@@ -16,7 +16,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
-from oscar.apps.communication.models import CommunicationEventType
 from oscar.apps.order.utils import OrderDispatcher
 
 from pharmacy.core.outbox import OutboxBackend
@@ -48,20 +47,8 @@ def order_email_send(*, order, code: str, **context) -> None:
     }
     try:
         with transaction.atomic():
-            # Oscar's dispatch_order_messages, less its second look-up of
-            # the event type it rendered the messages from.
-            event_type = CommunicationEventType.objects.filter(code=code).first()
-            messages = (event_type or CommunicationEventType(code=code)).get_messages(
-                dispatcher.dispatcher.get_base_context(**ctx)
-            )
-            if order.is_anonymous:
-                sent = dispatcher.dispatcher.dispatch_anonymous_messages(
-                    order.guest_email, messages
-                )
-            else:
-                sent = dispatcher.dispatcher.dispatch_user_messages(
-                    order.user, messages
-                )
-            dispatcher.create_communication_event(order, event_type, sent)
+            # As Oscar's own order-placed email: render, then dispatch.
+            messages = dispatcher.dispatcher.get_messages(code, ctx)
+            dispatcher.dispatch_order_messages(order, messages, code)
     except Exception:
         logger.exception("Order %s: could not send the %s email", order.number, code)

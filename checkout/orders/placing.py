@@ -192,8 +192,6 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
     attempt.order = order
     attempt.status = CheckoutAttempt.Status.PLACED
     attempt.save(update_fields=["order", "status", "updated_at"])
-    # Placed without surcharges: the email's totals need not ask for them.
-    order._prefetched_objects_cache = {"surcharges": order.surcharges.none()}
     finishing.action_finish(
         action=PLACE,
         order=order,

@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html, format_html_join
 from oscar.apps.catalogue.admin import *  # noqa: F403  Oscar's own catalogue admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -145,12 +145,7 @@ class PackPriceAdmin(admin.ModelAdmin):
                 sort_tablets=attribute(selectors.TABLETS_ATTR, "value_integer"),
             )
             .select_related("product__parent")
-            .prefetch_related(
-                Prefetch(
-                    "product__attribute_values",
-                    queryset=ProductAttributeValue.objects.select_related("attribute"),
-                )
-            )
+            .prefetch_related(selectors.pack_facts_prefetch("product"))
             .order_by(*self.get_ordering(request))
         )
 
@@ -167,8 +162,11 @@ class PackPriceAdmin(admin.ModelAdmin):
 
     def get_changelist_instance(self, request):
         cl = super().get_changelist_instance(request)
-        # The strategy decides each row's availability, from the database.
-        decider = purchase.Default().read_from_database()
+        # The strategy decides each row's availability, from the strengths
+        # of every drug on the page read in one query.
+        decider = purchase.Default().strengths_read(
+            drug_product_ids={record.product.parent_id for record in cl.result_list}
+        )
         for record in cl.result_list:
             self._annotate(record, decider)
         return cl
@@ -176,7 +174,7 @@ class PackPriceAdmin(admin.ModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
-            self._annotate(obj, purchase.Default().read_from_database())
+            self._annotate(obj, purchase.Default())
         return obj
 
     @staticmethod

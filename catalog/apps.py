@@ -12,7 +12,9 @@ class CatalogueConfig(apps.CatalogueConfig):
 
     def ready(self) -> None:
         super().ready()
-        from catalog import receivers  # noqa: F401  cache invalidation
+        from catalog import receivers
+
+        receivers.receivers_connect()
         from catalog.views import VariantBasketAddView
 
         self.variant_add_view = VariantBasketAddView

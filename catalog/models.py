@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from catalog import markets
 from catalog.partner.models import StockRecord
+from pharmacy.core.cache import VersionedQuerySet
 
 
 class DosageForm(models.TextChoices):
@@ -92,6 +93,9 @@ class Drug(models.Model):
         max_length=16, choices=DrugStatus.choices, default=DrugStatus.PUBLISHED
     )
 
+    # Bulk writes bump the catalogue version, as a save does.
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["generic_name"]
 
@@ -131,6 +135,9 @@ class Strength(models.Model):
     )
     history = HistoricalRecords()
 
+    # Bulk writes bump the catalogue version, as a save does.
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["drug", "mg"]
         constraints = [
@@ -161,6 +168,9 @@ class DrugCaution(models.Model):
     )
     advice = models.CharField(max_length=255, blank=True)
 
+    # Bulk writes bump the catalogue version, as a save does.
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["drug", "kind", "category", "term"]
         constraints = [
@@ -182,6 +192,9 @@ class MonographSection(models.Model):
         help_text="Plain text. Blank lines separate paragraphs; lines starting "
         "with '- ' form a bulleted list."
     )
+
+    # Bulk writes bump the catalogue version, as a save does.
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["drug", "position", "id"]

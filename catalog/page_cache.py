@@ -1,8 +1,21 @@
 """Shared catalogue pages: anonymous visitors share one rendering of a page,
-stored with the versions of the data it shows (catalog/cache.py), and each
-hit swaps in the visitor's CSRF token. The views mix SharedPageCacheMixin in;
-SharedPageMiddleware answers a visitor with no cookies before the rest of the
-stack."""
+stored beside the catalogue version it was rendered at (pharmacy/core/cache.py)
+and served only while that version is current; each hit swaps in the
+visitor's CSRF token. The catalogue views mix SharedPageCacheMixin in.
+
+Answered before the view
+------------------------
+Nothing. No middleware answers a request from the cache: every request goes
+through the whole middleware stack (sessions, CSRF, security headers, CSP,
+the basket, django-axes) and into the view's dispatch, where a shared page
+is looked up. A hit there skips only the view's own reads and rendering.
+
+Which requests share a page: a GET from a visitor who is not signed in and
+has no flash message waiting, whose query string holds only the parameters
+the view names in ``cached_params``, each with a value its check accepts.
+The stored page is keyed by the path, those parameters, the number of items
+in the visitor's basket (shown in the header) and the store's market.
+"""
 
 import hashlib
 import re
@@ -11,7 +24,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
-from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
 
 from catalog import markets
@@ -37,19 +49,16 @@ def _basket_size(request) -> int:
     # cookie: without it there is none, and no need to build one.
     if settings.OSCAR_BASKET_COOKIE_OPEN not in request.COOKIES:
         return 0
-    # A basket never saved has no lines; asking Oscar would still build (and
-    # throw away) a whole query for them.
-    basket = request.basket
-    return basket.num_items if basket.id else 0
+    return request.basket.num_items
 
 
-def _page_name(request, query: dict[str, str]) -> str:
+def _page_key(request, query: dict[str, str]) -> str:
     canonical = urlencode(sorted(query.items()))
     variant = (
         f"{request.path}?{canonical}|basket={_basket_size(request)}"
         f"|market={markets.current_market()}"
     )
-    return "page:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
+    return "shared-page:" + hashlib.sha256(variant.encode()).hexdigest()[:32]
 
 
 def _without_params(request, drop: set[str]) -> str:
@@ -57,22 +66,11 @@ def _without_params(request, drop: set[str]) -> str:
     return request.path + (f"?{urlencode(kept)}" if kept else "")
 
 
-def _split_at_csrf_tokens(body: bytes) -> tuple[bytes, ...]:
-    """The page in pieces, cut where each form's CSRF token goes, so that a
-    hit only has to join them around the visitor's token."""
-    return tuple(CSRF_TOKEN_VALUE.split(body))
-
-
-def _shared_response(*, pieces: tuple[bytes, ...], request) -> HttpResponse:
-    return HttpResponse(get_token(request).encode().join(pieces))
-
-
 class SharedPageCacheMixin:
     """Anonymous visitors share one rendering of a catalogue page, stored with
-    the versions of the data it shows, so any change is seen at once. The only
-    per-visitor part, the CSRF token, is swapped in on every hit; logged-in
-    visitors and anyone with a message waiting always get a fresh page. A hit
-    touches no database.
+    the catalogue version it shows, so any change is seen at once. The only
+    per-visitor part, the CSRF token, is swapped in on every hit; signed-in
+    visitors and anyone with a message waiting always get a fresh page.
 
     Only the query parameters a page reads are part of its cache key, so junk
     query strings cannot fill the cache: ``cached_params`` name them, each
@@ -82,9 +80,6 @@ class SharedPageCacheMixin:
 
     cached_params: dict[str, Callable[[str], bool]] = {}
     uncached_params: frozenset[str] = frozenset()
-
-    def page_cache_scopes(self) -> list[str]:
-        raise NotImplementedError
 
     def _cache_query(self, request) -> dict[str, str] | None:
         """The query as the cache key uses it, or None to render uncached."""
@@ -100,94 +95,28 @@ class SharedPageCacheMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "GET":
-            unknown = self._unknown_params(request)
+            unknown = set(request.GET) - set(self.cached_params) - self.uncached_params
             if unknown:
                 return HttpResponseRedirect(_without_params(request, unknown))
         query = self._cache_query(request) if _shareable(request) else None
         if query is None:
             return super().dispatch(request, *args, **kwargs)
-        self.kwargs = kwargs
-        name, scopes, hit = self._stored(request, query)
-        if hit is not None:
-            return hit
-        # Versions first: a change committed while rendering then misses.
-        rendered_at = catalog_cache.versions(scopes)
+        key = _page_key(request, query)
+        pieces = catalog_cache.shared_page_get(key=key)
+        if pieces is not None:
+            return HttpResponse(get_token(request).encode().join(pieces))
+        # The version first: a change committed while rendering leaves the
+        # stored page stale at once.
+        rendered_at = catalog_cache.catalogue_version()
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code != 200 or not hasattr(response, "render"):
             return response
         response.render()
-        # Each {% csrf_token %} masks the token afresh: a hit puts its own in all.
-        catalog_cache.share_page(
-            name=name,
+        # Each {% csrf_token %} masks the token afresh: a hit puts its own in
+        # all, between the pieces.
+        catalog_cache.shared_page_store(
+            key=key,
             rendered_at=rendered_at,
-            page=_split_at_csrf_tokens(response.content),
+            page=tuple(CSRF_TOKEN_VALUE.split(response.content)),
         )
         return response
-
-    def early_hit(self, request) -> HttpResponse | None:
-        """The stored page for a visitor SharedPageMiddleware lets through
-        (GET, no session, basket or messages cookie), or None: anything else
-        (a miss, a parameter to redirect away or render fresh) is left to
-        dispatch."""
-        if self._unknown_params(request):
-            return None
-        query = self._cache_query(request)
-        return None if query is None else self._stored(request, query)[2]
-
-    def _stored(self, request, query) -> tuple[str, list[str], HttpResponse | None]:
-        """The page's cache name and scopes, and the stored page for this
-        visitor if there is a current one."""
-        name, scopes = _page_name(request, query), self.page_cache_scopes()
-        pieces = catalog_cache.shared_page(name=name, scopes=scopes)
-        if pieces is None:
-            return name, scopes, None
-        return name, scopes, _shared_response(pieces=pieces, request=request)
-
-    def _unknown_params(self, request) -> set[str]:
-        return set(request.GET) - set(self.cached_params) - self.uncached_params
-
-
-# Cookies that can change what a visitor sees on a shared page: a session
-# (signed in, or messages waiting), a basket (its size is in the header), and
-# messages kept in a cookie.
-_STATEFUL_COOKIES = frozenset(
-    {
-        settings.SESSION_COOKIE_NAME,
-        settings.OSCAR_BASKET_COOKIE_OPEN,
-        "messages",
-    }
-)
-
-
-class SharedPageMiddleware:
-    """Serves a stored shared page before the rest of the stack to a visitor
-    who brings none of the cookies that could change it: a first visit, a
-    link followed from elsewhere, a crawler. The middleware below it (the
-    basket, Axes, history) and the view would only have found that page.
-    It sits below every middleware that adds a header or cookie to each
-    response (security headers, CSRF cookie, CSP, frame options), so a page
-    served here carries them all. Anything else goes on down the stack."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method == "GET" and not _STATEFUL_COOKIES & request.COOKIES.keys():
-            response = _early_hit(request)
-            if response is not None:
-                return response
-        return self.get_response(request)
-
-
-def _early_hit(request) -> HttpResponse | None:
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    view_class = getattr(match.func, "view_class", None)
-    if view_class is None or not issubclass(view_class, SharedPageCacheMixin):
-        return None
-    request.resolver_match = match
-    view = view_class(**match.func.view_initkwargs)
-    view.setup(request, *match.args, **match.kwargs)
-    return view.early_hit(request)

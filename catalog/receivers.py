@@ -1,75 +1,70 @@
-"""Cache invalidation for catalogue data. Signals, because staff change these
-rows through the admin as well as through our services; the rule is only
-"a save bumps the versions of what it shows"."""
+"""Every save, delete and many-to-many change of catalogue data bumps the
+catalogue version (pharmacy/core/cache.py), whoever makes it: our services,
+the admin, Oscar, a shell. The catalogue's data is every model of the
+catalogue and reviews apps, and the stock records; bulk writes bump through
+their querysets (VersionedQuerySet). Signals, because staff change these rows
+through the admin as well as through our services."""
 
-from django.db.models.signals import post_delete, post_save
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from oscar.apps.offer.models import ConditionalOffer
-from oscar.apps.voucher.models import Voucher
 
 from catalog import search
-from catalog.models import (
-    Drug,
-    MonographSection,
-    Option,
-    Product,
-    ProductAttributeValue,
-    Strength,
-)
+from catalog.models import Drug
 from catalog.partner.models import StockRecord
-from catalog.reviews.models import ProductReview
 from pharmacy.core import cache
 
+# Apps whose every model is catalogue data a page may show.
+CATALOGUE_APPS = ("catalogue", "reviews")
 
-def _drug_product_id(product: Product) -> int:
-    return product.parent_id or product.pk
+
+def catalogue_models() -> list:
+    """The models whose writes bump the catalogue version, besides the stock
+    record (whose sales bump it only when they change what a page shows).
+    Price and strength histories are records of changes, never shown to
+    shoppers."""
+    return [
+        model
+        for label in CATALOGUE_APPS
+        for model in apps.get_app_config(label).get_models()
+        if not model.__name__.startswith("Historical")
+    ]
+
+
+def _catalogue_changed(sender, **kwargs):
+    cache.catalogue_version_bump()
+
+
+def receivers_connect() -> None:
+    """Connect the version bumps (called once, from the catalogue's ready())."""
+    for model in catalogue_models():
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _catalogue_changed,
+                sender=model,
+                dispatch_uid=f"catalogue-version:{model._meta.label}",
+            )
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                _catalogue_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"catalogue-version:{field.remote_field.through._meta.label}",
+            )
 
 
 @receiver(post_save, sender=StockRecord)
 def stockrecord_saved(sender, instance, created=False, **kwargs):
     # Oscar sends this for every allocation too; most change nothing shown.
     if created or instance.shown_facts_changed():
-        cache.product_changed(product_id=_drug_product_id(instance.product))
+        cache.catalogue_version_bump()
     instance.remember_shown_facts()
 
 
 @receiver(post_delete, sender=StockRecord)
 def stockrecord_deleted(sender, instance, **kwargs):
-    cache.product_changed(product_id=_drug_product_id(instance.product))
-
-
-@receiver([post_save, post_delete], sender=Product)
-def product_changed(sender, instance, **kwargs):
-    cache.product_changed(product_id=_drug_product_id(instance))
-
-
-@receiver([post_save, post_delete], sender=ProductAttributeValue)
-def pack_fact_changed(sender, instance, **kwargs):
-    # A pack's strength and size: Oscar saves them after the product itself.
-    cache.product_changed(product_id=_drug_product_id(instance.product))
-
-
-@receiver([post_save, post_delete], sender=Strength)
-@receiver([post_save, post_delete], sender=MonographSection)
-def drug_part_changed(sender, instance, **kwargs):
-    cache.product_changed(product_id=instance.drug.product_id)
-
-
-@receiver([post_save, post_delete], sender=Drug)
-def drug_changed(sender, instance, **kwargs):
-    cache.product_changed(product_id=instance.product_id)
+    cache.catalogue_version_bump()
 
 
 @receiver(post_save, sender=Drug)
 def drug_saved_reindex(sender, instance, **kwargs):
     search.drugs_search_index(drug_ids=[instance.pk])
-
-
-@receiver([post_save, post_delete], sender=ProductReview)
-def review_changed(sender, instance, **kwargs):
-    if instance.product_id:
-        cache.reviews_changed(product_id=instance.product_id)
-
-
-# Whether any exist at all decides whether baskets look them up.
-cache.rows_watch(Option, ConditionalOffer, Voucher)

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 
 from catalog import markets, pricing
 from catalog.models import (
     Drug,
     MonographSection,
+    Option,
     Product,
     ProductAttributeValue,
     Strength,
@@ -161,57 +162,80 @@ def _pack_rows(**filters) -> list[dict]:
     )
 
 
+# Where a pack's strength and size values are kept once read (a Prefetch's
+# to_attr): a list of its ProductAttributeValue rows for those two codes.
+PACK_FACTS_ATTR = "pack_fact_values"
+
+
+def _pack_fact_values():
+    return ProductAttributeValue.objects.filter(
+        attribute__code__in=[STRENGTH_ATTR, TABLETS_ATTR]
+    ).select_related("attribute")
+
+
+def pack_facts_prefetch(pack_path: str = "") -> Prefetch:
+    """A Prefetch that reads, in one query for all of them, what variant_facts
+    needs of each pack; `pack_path` leads from the queryset's model to the
+    pack (e.g. "product" from a basket line), "" for packs themselves."""
+    lookup = f"{pack_path}__attribute_values" if pack_path else "attribute_values"
+    return Prefetch(lookup, queryset=_pack_fact_values(), to_attr=PACK_FACTS_ATTR)
+
+
 def variant_facts(*, product: Product) -> tuple[Decimal, int] | None:
     """(strength in mg, tablets per pack) of a pack, or None if not a drug pack.
 
-    Uses prefetched attribute values when present, else one query; the answer is
-    kept on the instance, as a basket line's product is asked several times.
+    From the values pack_facts_prefetch read with the pack, else one query,
+    whose rows are kept where the prefetch would have put them: a basket
+    line's pack is asked several times a request.
     """
-    if "_pack_facts" in product.__dict__:
-        return product.__dict__["_pack_facts"]
-    prefetched = getattr(product, "_prefetched_objects_cache", {})
-    if "attribute_values" in prefetched:
-        values = {av.attribute.code: av.value for av in product.attribute_values.all()}
-    else:
-        values = {
-            code: v_float if code == STRENGTH_ATTR else v_int
-            for code, v_float, v_int in ProductAttributeValue.objects.filter(
-                product=product, attribute__code__in=[STRENGTH_ATTR, TABLETS_ATTR]
-            ).values_list("attribute__code", "value_float", "value_integer")
-        }
-    return pack_facts_remember(
-        product=product,
-        strength=values.get(STRENGTH_ATTR),
-        tablets=values.get(TABLETS_ATTR),
+    values = getattr(product, PACK_FACTS_ATTR, None)
+    if values is None:
+        values = list(_pack_fact_values().filter(product=product))
+        setattr(product, PACK_FACTS_ATTR, values)
+    by_code = {value.attribute.code: value for value in values}
+    strength, tablets = by_code.get(STRENGTH_ATTR), by_code.get(TABLETS_ATTR)
+    if strength is None or tablets is None:
+        return None
+    if strength.value_float is None or tablets.value_integer is None:
+        return None
+    return (
+        canonical_mg(Decimal(str(strength.value_float))),
+        int(tablets.value_integer),
     )
 
 
-def pack_facts_remember(
-    *, product: Product, strength: float | None, tablets: int | None
-) -> tuple[Decimal, int] | None:
-    """Keep a pack's facts, read with it in bulk, where variant_facts finds them."""
-    facts = None
-    if strength is not None and tablets is not None:
-        facts = (canonical_mg(Decimal(str(strength))), int(tablets))
-    product.__dict__["_pack_facts"] = facts
-    return facts
-
-
-def pack_fact_subqueries(product_ref: str) -> dict[str, Subquery]:
-    """Annotations giving each row the strength and tablets of the pack its
-    ``product_ref`` points at, so they come with the row, not a prefetch."""
-
-    def value(code: str, column: str) -> Subquery:
-        return Subquery(
-            ProductAttributeValue.objects.filter(
-                product=OuterRef(product_ref), attribute__code=code
-            ).values(column)[:1]
+def pack_to_add(*, parent_id: int, strength_mg: Decimal, tablets: int):
+    """The public pack of a browsable drug with this strength and pack size,
+    or None. It comes with what adding it to a basket reads: its drug and
+    class, its strength and size, its stock records, and whether it has
+    options (as Oscar's own base_queryset annotates them)."""
+    return (
+        Product.objects.filter(
+            parent_id=parent_id,
+            parent__parent=None,
+            parent__is_public=True,
+            is_public=True,
         )
-
-    return {
-        "pack_strength": value(STRENGTH_ATTR, "value_float"),
-        "pack_tablets": value(TABLETS_ATTR, "value_integer"),
-    }
+        # Two filter() calls: each value is matched on its own attribute row.
+        .filter(
+            attribute_values__attribute__code=STRENGTH_ATTR,
+            attribute_values__value_float=float(strength_mg),
+        )
+        .filter(
+            attribute_values__attribute__code=TABLETS_ATTR,
+            attribute_values__value_integer=tablets,
+        )
+        .select_related("parent__product_class", "parent__drug")
+        .annotate(
+            has_product_class_options=Exists(
+                Option.objects.filter(productclass=OuterRef("parent__product_class"))
+            ),
+            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+        )
+        .prefetch_related(pack_facts_prefetch(), "stockrecords")
+        .order_by("pk")
+        .first()
+    )
 
 
 def _strength_states(strengths) -> tuple[set[Decimal], list[NotSold]]:

@@ -21,7 +21,6 @@ from catalog.models import (
 from catalog.partner.models import Partner, StockRecord
 from catalog.selectors import STRENGTH_ATTR, TABLETS_ATTR, canonical_mg
 from catalog.services import product_class_ensure_pack_attributes, variant_title
-from pharmacy.core import cache as catalog_cache
 
 UPC_PREFIX = "SYN"
 PACK_SIZES = (30, 60, 90, 120, 180, 270, 360)
@@ -175,6 +174,4 @@ def _generate(*, drugs: int, seed: int) -> int:
         )
         for child, (_parent, _mg, _tablets, price) in zip(children, plan, strict=True)
     )
-    # bulk_create sends no signals: tell the listing cache once.
-    catalog_cache.bump(catalog_cache.LISTING)
     return len(children)

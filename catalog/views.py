@@ -1,4 +1,3 @@
-import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -13,16 +12,16 @@ from django.utils.http import urlencode
 from django.views.generic import ListView, TemplateView
 from oscar.apps.basket.views import BasketAddView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
+from oscar.apps.offer.models import ConditionalOffer
 from oscar.templatetags.currency_filters import currency
 
-from catalog import basket_pack, markets, price_chart, search, selectors
+from catalog import price_chart, search, selectors
 from catalog.forms import VariantChoiceForm
 from catalog.models import Product
 from catalog.page_cache import SharedPageCacheMixin
 from catalog.partner import strategy as purchase
 from catalog.reviews import selectors as review_selectors
 from catalog.reviews.forms import ProductReviewForm
-from pharmacy.core import cache as catalog_cache
 
 # Highest page number a shared page is stored for; deeper pages render fresh.
 MAX_CACHED_PAGE = 50
@@ -47,10 +46,6 @@ class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
     # The no-JavaScript pack preview: many combinations, rarely visited.
     uncached_params = frozenset({"strength", "pack"})
 
-    def page_cache_scopes(self) -> list[str]:
-        pk = int(self.kwargs["pk"])
-        return [catalog_cache.product_scope(pk), catalog_cache.reviews_scope(pk)]
-
     def redirect_if_necessary(self, current_path, product):
         # A pack has no page of its own: show the drug with that pack chosen.
         if product.is_child:
@@ -66,15 +61,17 @@ class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
             "drug", "parent", "product_class"
         ).prefetch_related("images")
 
+    def get_alert_status(self):
+        # No stock alerts: every pack is stocked by the pharmacy.
+        return False
+
+    def get_alert_form(self):
+        return None
+
     def get_context_data(self, **kwargs):
-        # Skips Oscar's stock-alert form: every pack is stocked by the pharmacy.
-        ctx = super(OscarProductDetailView, self).get_context_data(**kwargs)
+        ctx = super().get_context_data(**kwargs)
         product = self.object
-        table = catalog_cache.cached(
-            name=f"price-table:{product.pk}:{markets.current_market()}",
-            scopes=[catalog_cache.product_scope(product.pk)],
-            compute=lambda: selectors.product_price_table(product=product),
-        )
+        table = selectors.product_price_table(product=product)
         ctx["price_table"] = table
         ctx["price_chart"] = price_chart.price_chart(table=table)
         ctx["selected"] = self._selected_variant(table)
@@ -82,25 +79,12 @@ class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
         ctx["max_quantity"] = settings.OSCAR_MAX_BASKET_QUANTITY_THRESHOLD
         drug = getattr(product, "drug", None)
         ctx["drug"] = drug
-        ctx["sections"] = (
-            catalog_cache.cached(
-                name=f"sections:{product.pk}",
-                scopes=[catalog_cache.product_scope(product.pk)],
-                compute=lambda: selectors.monograph_sections(drug=drug),
-            )
-            if drug
-            else []
-        )
+        ctx["sections"] = selectors.monograph_sections(drug=drug) if drug else []
         ctx.update(self._reviews_context(product))
         return ctx
 
     def _reviews_context(self, product) -> dict:
-        scopes = [catalog_cache.reviews_scope(product.pk)]
-        summary = catalog_cache.cached(
-            name=f"review-summary:{product.pk}",
-            scopes=scopes,
-            compute=lambda: review_selectors.review_summary(product=product),
-        )
+        summary = review_selectors.review_summary(product=product)
         sort = self.request.GET.get("sort", "newest")
         sort = sort if sort in review_selectors.SORTS else "newest"
         try:
@@ -111,12 +95,8 @@ class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
         page = min(max(page, 1), pages)
         return {
             "review_summary": summary,
-            "reviews": catalog_cache.cached(
-                name=f"reviews:{product.pk}:{sort}:{page}",
-                scopes=scopes,
-                compute=lambda: review_selectors.approved_reviews(
-                    product=product, sort=sort, page=page, total=summary.count
-                ),
+            "reviews": review_selectors.approved_reviews(
+                product=product, sort=sort, page=page, total=summary.count
             ),
             "review_sort": sort,
             "review_sorts": review_selectors.SORT_LABELS,
@@ -176,33 +156,33 @@ class VariantBasketAddView(BasketAddView):
                 messages.error(request, " ".join(errors))
             return HttpResponseRedirect(parent_url)
         strength = selectors.canonical_mg(choice.cleaned_data["strength"])
-        pack = choice.cleaned_data["pack"]
+        pack_size = choice.cleaned_data["pack"]
         # What enters a basket is checked against the catalogue as it is in
-        # the database, not as the cache last heard of it: the pack, its
-        # stock record and its strength come in one query, and the strategy
-        # says whether it is on sale (Oscar's form then checks stock and
-        # quantity).
-        found = basket_pack.pack_to_add(
-            parent_id=parent_id, strength_mg=strength, tablets=pack
+        # the database: the pack with its stock record and its strength, and
+        # the strategy says whether it is on sale (Oscar's form then checks
+        # stock and quantity).
+        pack = selectors.pack_to_add(
+            parent_id=parent_id, strength_mg=strength, tablets=pack_size
         )
-        if found is None:
+        if pack is None:
             return self._refused(self._parent_url(parent_id), refusal=None)
-        self.product, self.shop_has_offers = found.pack, found.shop_has_offers
-        decider = request.strategy.read_strength(
-            product=found.pack,
-            withdrawn=found.strength_withdrawn,
-            refusal=found.market_refusal,
-        )
-        if not decider.status(found.pack, found.stockrecord).shown:
+        stockrecord = request.strategy.select_stockrecord(pack)
+        if not request.strategy.status(pack, stockrecord).shown:
             return self._refused(
-                found.pack.parent.get_absolute_url(), refusal=found.market_refusal
+                pack.parent.get_absolute_url(),
+                refusal=request.strategy.market_refusal(pack),
             )
         if "preview" in request.POST:
-            query = urlencode({"strength": f"{strength:f}", "pack": pack})
-            return HttpResponseRedirect(
-                f"{found.pack.parent.get_absolute_url()}?{query}#buy"
-            )
-        return super(BasketAddView, self).post(request, *args, **kwargs)
+            query = urlencode({"strength": f"{strength:f}", "pack": pack_size})
+            return HttpResponseRedirect(f"{pack.parent.get_absolute_url()}?{query}#buy")
+        self.pack = pack
+        # Oscar's post reads the product named by the URL's pk: the pack.
+        return super().post(request, *args, **{**kwargs, "pk": pack.pk})
+
+    def get_form_kwargs(self):
+        # Oscar's form, given the pack as read above (with its stock records
+        # and facts) rather than Oscar's plain read of it.
+        return {**super().get_form_kwargs(), "product": self.pack}
 
     @staticmethod
     def _parent_url(pk: int) -> str:
@@ -222,7 +202,7 @@ class VariantBasketAddView(BasketAddView):
     def form_valid(self, form):
         """Oscar's, less the basket-total and offer messages while the shop has
         no offers: the shopper lands on the basket page, which shows the total."""
-        if self.shop_has_offers:
+        if ConditionalOffer.objects.exists():
             return super().form_valid(form)
         options = form.cleaned_options() if form.product.has_options else []
         self.line, self.line_created = self.request.basket.add_product(
@@ -242,7 +222,7 @@ class VariantBasketAddView(BasketAddView):
     def form_invalid(self, form):
         for errors in form.errors.values():
             messages.error(self.request, " ".join(errors))
-        return HttpResponseRedirect(self.product.parent.get_absolute_url())
+        return HttpResponseRedirect(self.pack.parent.get_absolute_url())
 
     def get_success_url(self):
         return reverse("basket:summary")
@@ -257,24 +237,13 @@ class CatalogueView(SharedPageCacheMixin, ListView):
     paginate_by = 20
     cached_params = {"page": page_number}
 
-    def page_cache_scopes(self) -> list[str]:
-        return [catalog_cache.LISTING]
-
     def get_queryset(self):
         return _browsable_products().prefetch_related("images").order_by("title")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         products = list(ctx["products"])
-        ids = ",".join(str(p.pk) for p in products)
-        tables = catalog_cache.cached(
-            name=(
-                f"listing:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
-                f":{markets.current_market()}"
-            ),
-            scopes=[catalog_cache.LISTING],
-            compute=lambda: selectors.price_tables_for(products=products),
-        )
+        tables = selectors.price_tables_for(products=products)
         ctx["cards"] = [(p, tables[p.pk]) for p in products]
         ctx["summary"] = "All medicines"
         return ctx

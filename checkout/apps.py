@@ -8,15 +8,9 @@ class CheckoutConfig(apps.CheckoutConfig):
 
     def ready(self) -> None:
         super().ready()
-        from oscar.apps.payment.models import SourceType
-
         from checkout import views
         from checkout.payments import views as payment_views
         from checkout.payments import webhooks
-        from pharmacy.core import cache
-
-        # Placing an order reads its payment source type through the cache.
-        cache.rows_watch(SourceType)
 
         self.patient_view = views.PatientDetailsView
         self.prescription_view = views.PrescriptionView

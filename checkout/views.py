@@ -32,7 +32,6 @@ from checkout.orders import placing, tracking
 from checkout.orders.models import CheckoutAttempt
 from checkout.payments import stripe_gateway
 from checkout.payments.states import PaymentMethod
-from checkout.shipping import countries
 from pharmacy.compliance import licensing
 
 logger = logging.getLogger(__name__)
@@ -53,11 +52,6 @@ class PharmacyCheckoutMixin:
             raise exceptions.FailedPreCondition(
                 url=reverse("checkout:shipping-address"), message=refusal
             )
-
-    def get_shipping_address(self, basket):
-        address = super().get_shipping_address(basket)
-        countries.address_country_attach(address)
-        return address
 
     def check_patient_details_are_captured(self, request):
         if not prescriptions.basket_patient_captured(basket=request.basket):

@@ -1,7 +1,7 @@
-from django.db.models import F
-from django.db.models.functions import Coalesce
 from oscar.apps.partner.abstract_models import AbstractStockRecord
 from simple_history import register
+
+from pharmacy.core.cache import VersionedQuerySet, updates_left_to_post_save
 
 # Fields behind StockRecord.shown_facts.
 _SHOWN_FIELDS = {
@@ -14,12 +14,15 @@ _SHOWN_FIELDS = {
 
 
 class StockRecord(AbstractStockRecord):
+    # Bulk writes (a price list update, bulk_update) bump the catalogue
+    # version, as a save does through catalog/receivers.py.
+    objects = VersionedQuerySet.as_manager()
+
     @classmethod
     def from_db(cls, db, field_names, values):
         record = super().from_db(db, field_names, values)
         if _SHOWN_FIELDS.issubset(field_names):
             record.remember_shown_facts()
-            record.below_threshold_seen = record.is_below_threshold
         return record
 
     def post_save_signal(self):
@@ -32,20 +35,27 @@ class StockRecord(AbstractStockRecord):
         finally:
             del self.skip_history_when_saving
 
+    # Oscar moves stock with QuerySet.update() and then sends post_save; the
+    # post_save receiver bumps the catalogue version only if what the pages
+    # show of this record changed (catalog/receivers.py).
+
     def allocate(self, quantity):
-        """Oscar's, less its re-read of num_allocated when this record was
-        read under the row lock (checkout/orders.py): nobody else can have
-        changed it, so the new figure is the old one plus the quantity."""
-        if not getattr(self, "locked_for_update", False):
-            return super().allocate(quantity)
-        if not self.can_track_allocations:
-            return
-        self.pre_save_signal()
-        type(self).objects.filter(pk=self.pk).update(
-            num_allocated=Coalesce(F("num_allocated"), 0) + quantity
-        )
-        self.num_allocated = (self.num_allocated or 0) + quantity
-        self.post_save_signal()
+        with updates_left_to_post_save():
+            super().allocate(quantity)
+
+    allocate.alters_data = True
+
+    def consume_allocation(self, quantity):
+        with updates_left_to_post_save():
+            super().consume_allocation(quantity)
+
+    consume_allocation.alters_data = True
+
+    def cancel_allocation(self, quantity):
+        with updates_left_to_post_save():
+            super().cancel_allocation(quantity)
+
+    cancel_allocation.alters_data = True
 
     def shown_facts(self) -> tuple:
         return (

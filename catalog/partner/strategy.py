@@ -17,7 +17,7 @@ from oscar.apps.partner.prices import FixedPrice
 from oscar.apps.partner.prices import Unavailable as NoPrice
 
 from catalog import markets, pricing, selectors
-from pharmacy.core import cache as catalog_cache
+from catalog.models import Strength
 
 ZERO_TAX = Decimal("0.00")
 
@@ -99,33 +99,30 @@ class NotSoldInMarket(Unavailable):
 
 class Default(strategy.Default):
     """Oscar's default (first stock record, stock required, no tax) with the
-    pharmacy's rule, ``pack_status``, deciding what may be bought."""
+    pharmacy's rule, ``pack_status``, deciding what may be bought. A pack's
+    strength (switched on, approved in our market) is read from the database
+    once per drug for the life of the strategy, which Oscar makes for each
+    request: placing an order, whose strategy is made in its transaction,
+    decides on the strengths as they are then."""
 
-    _withdrawn: set | None = None
-    _market_refusals: dict | None = None
-    # (parent product id, mg) -> (withdrawn, market refusal), as read just now
-    # (see read_strength); replaced on write, never changed in place.
-    _strengths_read: dict = {}
+    def __init__(self, request=None):
+        super().__init__(request)
+        # The drug's product id -> its strengths by mg.
+        self._drug_strengths: dict[int, dict[Decimal, Strength]] = {}
 
-    def read_from_database(
-        self, *, drug_product_ids: Iterable[int] | None = None
-    ) -> "Default":
-        """For placing an order: the final say reads the strengths from the
-        database, not from the cache; only those of these drugs (the basket's)
-        when given, so an order costs the same however large the catalogue."""
-        self._withdrawn, self._market_refusals = markets.strength_states(
-            market=markets.current_market(), drug_product_ids=drug_product_ids
-        )
-        return self
-
-    def read_strength(
-        self, *, product, withdrawn: bool, refusal: str | None
-    ) -> "Default":
-        """For adding a pack to a basket: its strength's facts, read from the
-        database with the pack, decide for it instead of the cached ones."""
-        key = _strength_key(product)
-        if key is not None:
-            self._strengths_read = {**self._strengths_read, key: (withdrawn, refusal)}
+    def strengths_read(self, *, drug_product_ids: Iterable[int]) -> "Default":
+        """Read these drugs' strengths now, in one query, for a page that
+        decides for many drugs' packs at once (the admin's price list)."""
+        ids = set(drug_product_ids) - self._drug_strengths.keys()
+        if not ids:
+            return self
+        for drug_product_id in ids:
+            self._drug_strengths[drug_product_id] = {}
+        for strength in Strength.objects.filter(
+            drug__product_id__in=ids
+        ).select_related("drug"):
+            by_mg = self._drug_strengths[strength.drug.product_id]
+            by_mg[selectors.canonical_mg(strength.mg)] = strength
         return self
 
     def fetch_for_line(self, line, stockrecord=None):
@@ -173,51 +170,32 @@ class Default(strategy.Default):
             currency=stockrecord.price_currency, excl_tax=price, tax=ZERO_TAX
         )
 
-    def withdrawn(self) -> set:
-        """(parent product id, mg) of every strength switched off."""
-        self._strength_states_load()
-        return self._withdrawn
-
     def strength_on_sale(self, product) -> bool:
-        """Switched on by staff, and approved in the store's market."""
-        key = _strength_key(product)
-        if key in self._strengths_read:
-            withdrawn, refusal = self._strengths_read[key]
-            return not withdrawn and refusal is None
-        return key is None or (
-            key not in self.withdrawn() and key not in self.market_refusals()
+        """Switched on by staff, and approved in the store's market. A pack
+        whose strength the drug does not list is not held back."""
+        strength = self._strength(product)
+        return strength is None or (
+            strength.is_available and self.market_refusal(product) is None
         )
 
     def market_refusal(self, product) -> str | None:
         """Why the pack's strength is not sold in the store's market, if it is
         not. The decision is markets.strength_sale_refusal's; this looks it up."""
-        key = _strength_key(product)
-        if key in self._strengths_read:
-            return self._strengths_read[key][1]
-        return None if key is None else self.market_refusals().get(key)
+        strength = self._strength(product)
+        if strength is None:
+            return None
+        return markets.strength_sale_refusal(
+            strength=strength, market=markets.current_market()
+        )
 
-    def market_refusals(self) -> dict:
-        """(parent product id, mg) -> reason, for strengths not sold in our market."""
-        self._strength_states_load()
-        return self._market_refusals
-
-    def _strength_states_load(self) -> None:
-        if self._withdrawn is None or self._market_refusals is None:
-            # Once per request, and shared through the cache: a strength's
-            # change bumps the listing version, so it is seen at once.
-            market = markets.current_market()
-            self._withdrawn, self._market_refusals = catalog_cache.cached(
-                name=f"strength-states:{market}",
-                scopes=[catalog_cache.LISTING],
-                compute=lambda: markets.strength_states(market=market),
-                every_request=True,
-            )
-
-
-def _strength_key(product) -> tuple | None:
-    """(parent product id, mg) of a pack; None for a parent or a bare product."""
-    facts = selectors.variant_facts(product=product) if product.is_child else None
-    return None if facts is None else (product.parent_id, facts[0])
+    def _strength(self, product) -> Strength | None:
+        """The drug's Strength of this pack; None for a parent, a bare product
+        or a strength the drug does not list."""
+        facts = selectors.variant_facts(product=product) if product.is_child else None
+        if facts is None:
+            return None
+        self.strengths_read(drug_product_ids=[product.parent_id])
+        return self._drug_strengths[product.parent_id].get(facts[0])
 
 
 class Selector(strategy.Selector):

@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.reviews.models import ProductReview, ReviewRateLock
-from pharmacy.core import cache as catalog_cache
 from pharmacy.staff.roles import Perm, may
 
 RATE_LIMIT = 3
@@ -122,11 +121,8 @@ def reviews_moderate(*, reviews, actor, approve: bool) -> int:
     changing = ProductReview.objects.filter(pk__in=[r.pk for r in reviews]).exclude(
         status=status
     )
-    product_ids = set(changing.values_list("product_id", flat=True))
-    count = changing.update(
+    # The public summary changes at once: the update bumps the catalogue
+    # version (catalog/reviews/managers.py).
+    return changing.update(
         status=status, moderated_by=actor, moderated_at=timezone.now()
     )
-    for product_id in product_ids:
-        # The public summary changes at once, cache included.
-        catalog_cache.reviews_changed(product_id=product_id)
-    return count

@@ -4,31 +4,30 @@ from django.conf import settings
 from django.core.signing import BadSignature, Signer
 from oscar.apps.basket.middleware import BasketMiddleware as OscarBasketMiddleware
 
-from checkout.basket import reads as basket_reads
+# What each checkout step asks of a basket comes with it: who the medicine is
+# for and the prescription (with the record a refill is of).
+CHECKOUT_RELATIONS = ("patient", "prescription__refill_of")
 
 
 class BasketMiddleware(OscarBasketMiddleware):
     """Oscar's basket middleware, with SameSite on the basket cookie (Oscar
     has no setting for it): the cookie is not sent on cross-site posts. A
-    guest's basket is read with its patient and prescription, by SQL compiled
-    once (checkout/basket/reads.py)."""
+    guest's basket is read with its patient and prescription."""
 
     def get_cookie_basket(self, cookie_key, request, manager):
+        """Oscar's look-up of the guest's open basket (`manager` is Oscar's
+        open baskets), with the checkout's relations loaded with it."""
         basket_hash = request.COOKIES.get(cookie_key)
         if basket_hash is None:
             return None
         try:
-            basket_id = int(Signer().unsign(basket_hash))
-        except (BadSignature, ValueError):
-            basket_id = None
-        basket = (
-            basket_reads.open_guest_basket(basket_id=basket_id)
-            if basket_id is not None
-            else None
-        )
-        if basket is None:
+            basket_id = Signer().unsign(basket_hash)
+            return manager.select_related(*CHECKOUT_RELATIONS).get(
+                pk=basket_id, owner=None
+            )
+        except (BadSignature, ValueError, manager.model.DoesNotExist):
             request.cookies_to_delete.append(cookie_key)
-        return basket
+            return None
 
     def __call__(self, request):
         response = super().__call__(request)

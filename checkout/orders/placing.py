@@ -40,10 +40,8 @@ class StateNotLicensed(OrderNotPlaced):
 def delivery_check(*, shipping_address: dict) -> None:
     """Refuse a delivery to a state the pharmacy holds no active licence in,
     read from the table now (``workflow.Check.STATE_LICENSED``). The address
-    step refuses it too, from the cache; this is the rule every path passes."""
-    refusal = licensing.state_delivery_refusal(
-        state=shipping_address.get("state", ""), fresh=True
-    )
+    step refuses it too; this is the rule every path passes."""
+    refusal = licensing.state_delivery_refusal(state=shipping_address.get("state", ""))
     if refusal:
         raise StateNotLicensed(refusal)
 
@@ -82,7 +80,6 @@ def _lock_and_check_stock(*, basket: Basket) -> None:
         # The locked, current record is the one Oscar allocates from; its
         # product is the line's, already loaded with its class.
         record.product = line.product
-        record.locked_for_update = True
         line.stockrecord = record
         # The strategy decides, on the locked record: a strength can be
         # withdrawn, or the last packs sold, while the shopper pays.
@@ -124,17 +121,8 @@ def order_place(
         if attempt.status != CheckoutAttempt.Status.PENDING:
             raise OrderNotPlaced("This checkout has ended. Please check out again.")
         delivery_check(shipping_address=attempt.shipping_address)
-        basket = (
-            Basket.objects.select_for_update()
-            .get(pk=attempt.basket_id)
-            .vouchers_known_absent()
-        )
-        basket.lines_read_fresh = True
-        basket.strategy = (
-            Selector()
-            .strategy(user=attempt.user)
-            .read_from_database(drug_product_ids=_drug_product_ids(basket=basket))
-        )
+        basket = Basket.objects.select_for_update().get(pk=attempt.basket_id)
+        basket.strategy = Selector().strategy(user=attempt.user)
         method, charge, total = basket_total(
             basket=basket, shipping_method_code=attempt.shipping_method_code
         )
@@ -211,7 +199,7 @@ def _reviews_changed(*, basket: Basket, attempt: CheckoutAttempt) -> None:
             user_id=attempt.user_id,
             email=attempt.guest_email,
         ):
-            catalog_cache.reviews_changed(product_id=product_id)
+            catalog_cache.catalogue_version_bump()
 
 
 def _drug_product_ids(*, basket: Basket) -> set[int]:

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.text import slugify
 from oscar.apps.order.models import Order, PaymentEvent, PaymentEventType
 from oscar.apps.payment.models import Source, SourceType
 
@@ -22,7 +21,6 @@ from checkout.payments.states import (
     PaymentMethod,
     PaymentState,
 )
-from pharmacy.core import cache as catalog_cache
 
 # Oscar's payment source names, shown in Oscar's order views. Only labels:
 # nothing decides by them (OrderPayment.method does).
@@ -92,11 +90,7 @@ def payment_fields_set(payment: OrderPayment, **fields) -> None:
 
 
 def _source_type_id(*, name: str) -> int:
-    return catalog_cache.cached(
-        name=f"payment-source-type:{slugify(name)}",
-        scopes=[catalog_cache.rows_scope(model=SourceType)],
-        compute=lambda: SourceType.objects.get_or_create(name=name)[0].pk,
-    )
+    return SourceType.objects.get_or_create(name=name)[0].pk
 
 
 def payment_record(*, order: Order, attempt: CheckoutAttempt) -> OrderPayment:

@@ -3,7 +3,6 @@
 from localflavor.us.us_states import STATE_CHOICES
 
 from pharmacy.compliance.models import StateLicence
-from pharmacy.core import cache as catalog_cache
 
 _STATE_NAMES = dict(STATE_CHOICES)
 
@@ -12,34 +11,20 @@ def state_name(*, state: str) -> str:
     return str(_STATE_NAMES.get(state, state))
 
 
-def licensed_states(*, fresh: bool = False) -> frozenset[str]:
-    """The states we hold an active licence in. Checkout steps read the cached
-    set, which every licence save or delete renews; placing an order passes
-    fresh=True and reads the table itself, so even an edit that bypassed the
-    signals is caught before anything is sold."""
-    if fresh:
-        return _active_states()
-    return catalog_cache.cached(
-        name="licensed-states",
-        scopes=[catalog_cache.rows_scope(model=StateLicence)],
-        compute=_active_states,
-        every_request=True,
-    )
-
-
-def _active_states() -> frozenset[str]:
+def licensed_states() -> frozenset[str]:
+    """The states we hold an active licence in, as the table says now."""
     return frozenset(
         StateLicence.objects.filter(is_active=True).values_list("state", flat=True)
     )
 
 
-def state_delivery_refusal(*, state: str, fresh: bool = False) -> str | None:
+def state_delivery_refusal(*, state: str) -> str | None:
     """Why we can't deliver to `state` (a two-letter code), or None if we can.
 
     No active licence means no delivery: a state missing from the table is
     refused, never assumed licensed.
     """
-    if state in licensed_states(fresh=fresh):
+    if state in licensed_states():
         return None
     return (
         f"Sorry, we can't deliver to {state_name(state=state)}: our pharmacy is not "

@@ -88,8 +88,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Each request reads shared reference data from the cache at most once
-    "pharmacy.core.cache.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,9 +103,6 @@ MIDDLEWARE = [
     "checkout.dispensing.access_log.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # A shared catalogue page for a visitor with no cookies, answered here:
-    # below every middleware that adds a header or cookie to each response.
-    "catalog.page_cache.SharedPageMiddleware",
     # Oscar's, with SameSite on the basket cookie
     "checkout.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
@@ -144,10 +139,6 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-# The basket and checkout reads run as prepared statements on PostgreSQL
-# (pharmacy/compiled.py). A pooler in transaction mode (pgbouncer) does not
-# keep them between transactions: set DB_PREPARED_STATEMENTS=0 behind one.
-DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock when a
     # transaction starts instead of failing with "database is locked" on upgrade.
@@ -163,8 +154,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
-# "catalog" holds shared catalogue data (see catalog/cache.py). It must be shared
-# by every app server, so without Redis it is a dummy and nothing is cached.
+# "catalog" holds the catalogue version and the shared pages stored under it
+# (pharmacy/core/cache.py). It must be shared by every app server, so without
+# Redis it is a dummy and nothing is cached.
 if env("REDIS_URL", default=""):
     _redis = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

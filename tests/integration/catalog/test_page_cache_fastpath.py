@@ -79,17 +79,15 @@ def test_a_cached_page_keeps_the_visitors_csrf_cookie_so_older_tabs_still_work()
 
 
 def test_a_page_rendered_before_a_change_is_never_served_after_it():
-    product = make_drug().product
-    scopes = [catalog_cache.product_scope(product.pk)]
-    rendered_at = catalog_cache.versions(scopes)
-    catalog_cache.product_changed(product_id=product.pk)  # while it rendered
+    rendered_at = catalog_cache.catalogue_version()
+    catalog_cache.catalogue_version_bump()  # while it rendered
 
-    catalog_cache.share_page(name="p", rendered_at=rendered_at, page=("old",))
+    catalog_cache.shared_page_store(key="p", rendered_at=rendered_at, page=("old",))
 
-    assert catalog_cache.shared_page(name="p", scopes=scopes) is None
-    fresh = catalog_cache.versions(scopes)
-    catalog_cache.share_page(name="p", rendered_at=fresh, page=("new",))
-    assert catalog_cache.shared_page(name="p", scopes=scopes) == ("new",)
+    assert catalog_cache.shared_page_get(key="p") is None
+    fresh = catalog_cache.catalogue_version()
+    catalog_cache.shared_page_store(key="p", rendered_at=fresh, page=("new",))
+    assert catalog_cache.shared_page_get(key="p") == ("new",)
 
 
 def test_text_shaped_like_a_token_slot_is_shown_as_written(client):

@@ -45,8 +45,8 @@ def ten_percent_off_everything():
     )
 
 
-def test_without_offers_the_basket_page_makes_no_offer_queries(basket_client):
-    basket_client.get(reverse("basket:summary"))  # the "no offers" answer is cached
+def test_without_offers_the_basket_page_asks_only_whether_any_exist(basket_client):
+    basket_client.get(reverse("basket:summary"))
 
     with CaptureQueriesContext(connection) as ctx:
         page = basket_client.get(reverse("basket:summary"))
@@ -57,7 +57,11 @@ def test_without_offers_the_basket_page_makes_no_offer_queries(basket_client):
         for q in ctx.captured_queries
         if any(t in q["sql"] for t in OFFER_TABLES)
     ]
-    assert offer_queries == []
+    # One exists() for Oscar's offers applied by the basket middleware, one
+    # for the basket page's own application; never the offers themselves.
+    assert (
+        offer_queries == ['SELECT 1 AS "a" FROM "offer_conditionaloffer" LIMIT 1'] * 2
+    )
 
 
 def test_an_offer_set_up_applies_at_once_and_stops_when_deleted(basket_client):

@@ -113,3 +113,32 @@ def test_a_rejected_order_of_the_last_pack_puts_it_back_in_stock_at_once(client)
     actions.order_reject(order=order, actor=pharmacist, reason="Expired.")
 
     assert "out of stock" not in client.get(url).content.decode()
+
+
+def test_a_bulk_price_update_shows_on_the_next_product_page_request(client):
+    drug = make_drug(prices={"10": {30: "38.70", 360: "219.60"}})
+    url = drug.product.get_absolute_url()
+    client.get(url)
+    assert "$219.60" in client.get(url).content.decode()  # from the shared page
+
+    StockRecord.objects.filter(product__parent=drug.product).update(
+        price=Decimal("12.34")
+    )
+
+    page = client.get(url).content.decode()
+    assert "$12.34" in page and "$219.60" not in page
+
+
+def test_a_bulk_update_of_records_shows_on_the_next_product_page_request(client):
+    drug = make_drug(prices={"10": {30: "38.70", 360: "219.60"}})
+    url = drug.product.get_absolute_url()
+    client.get(url)
+    assert "$219.60" in client.get(url).content.decode()
+
+    records = list(StockRecord.objects.filter(product__parent=drug.product))
+    for record in records:
+        record.price = Decimal("23.45")
+    StockRecord.objects.bulk_update(records, ["price"])
+
+    page = client.get(url).content.decode()
+    assert "$23.45" in page and "$219.60" not in page

@@ -40,15 +40,15 @@ SEARCH = "/search/?q=baclofen"
 DRUGS = int(os.environ.get("BENCH_DRUGS", "0"))
 
 BUDGETS = [
-    ("product page >= 0.5 x floor", lambda r: r["targets"]["product"]["ratio"] >= 0.5),
+    ("product page >= 0.4 x floor", lambda r: r["targets"]["product"]["ratio"] >= 0.4),
     ("catalogue >= 0.3 x floor", lambda r: r["targets"]["catalogue"]["ratio"] >= 0.3),
     (
         "add to basket >= 0.1 x floor",
         lambda r: r["targets"]["add to basket (POST)"]["ratio"] >= 0.1,
     ),
     (
-        "guest orders >= 12 a second (locust)",
-        lambda r: r["targets"]["guest order (locust)"]["rps"] >= 12,
+        "guest orders >= 8 a second (locust)",
+        lambda r: r["targets"]["guest order (locust)"]["rps"] >= 8,
     ),
     (
         "product page <= 10 queries, cold cache",
@@ -59,8 +59,8 @@ BUDGETS = [
         lambda r: r["inprocess"]["queries_per_guest_order"] <= 80,
     ),
     (
-        "guest order median <= 100 ms in process",
-        lambda r: r["inprocess"]["guest_order_ms_median"] <= 100,
+        "guest order median <= 150 ms in process",
+        lambda r: r["inprocess"]["guest_order_ms_median"] <= 150,
     ),
 ]
 SEARCH_BUDGET = (

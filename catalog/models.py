@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from oscar.apps.catalogue.abstract_models import AbstractProductAttributeValue
 from simple_history.models import HistoricalRecords
 
 from catalog import markets
@@ -206,6 +207,13 @@ class MonographSection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProductAttributeValue(AbstractProductAttributeValue):
+    """Oscar's attribute value (a pack's strength and size are two), whose bulk
+    writes bump the catalogue version, as a save does."""
+
+    objects = VersionedQuerySet.as_manager()
 
 
 class PackPrice(StockRecord):

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.models import Strength
+from catalog.models import ProductAttributeValue, Strength
 from catalog.partner.models import StockRecord
 from checkout.orders import actions
 from pharmacy.staff.groups import staff_groups_ensure
@@ -142,3 +142,17 @@ def test_a_bulk_update_of_records_shows_on_the_next_product_page_request(client)
 
     page = client.get(url).content.decode()
     assert "$23.45" in page and "$219.60" not in page
+
+
+def test_a_bulk_update_of_a_packs_size_shows_on_the_next_product_page_request(client):
+    drug = make_drug(prices={"10": {30: "38.70", 360: "219.60"}})
+    url = drug.product.get_absolute_url()
+    client.get(url)
+    assert "360 tablets" in client.get(url).content.decode()
+
+    ProductAttributeValue.objects.filter(
+        product__upc__endswith="-10-360", attribute__code="tablets_per_pack"
+    ).update(value_integer=120)
+
+    page = client.get(url).content.decode()
+    assert "120 tablets" in page and "360 tablets" not in page

@@ -206,8 +206,8 @@ def variant_facts(*, product: Product) -> tuple[Decimal, int] | None:
 
 def pack_to_add(*, parent_id: int, strength_mg: Decimal, tablets: int):
     """The public pack of a browsable drug with this strength and pack size,
-    or None. It comes with what adding it to a basket reads: its drug and
-    class, its strength and size, its stock records, and whether it has
+    or None. It comes with what adding it to a basket reads: its drug's
+    product, its strength and size, its stock records, and whether it has
     options (as Oscar's own base_queryset annotates them)."""
     return (
         Product.objects.filter(
@@ -225,7 +225,7 @@ def pack_to_add(*, parent_id: int, strength_mg: Decimal, tablets: int):
             attribute_values__attribute__code=TABLETS_ATTR,
             attribute_values__value_integer=tablets,
         )
-        .select_related("parent__product_class", "parent__drug")
+        .select_related("parent")
         .annotate(
             has_product_class_options=Exists(
                 Option.objects.filter(productclass=OuterRef("parent__product_class"))

@@ -8,6 +8,7 @@ through the admin as well as through our services."""
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from simple_history.models import HistoricalChanges
 
 from catalog import search
 from catalog.models import Drug
@@ -27,7 +28,7 @@ def catalogue_models() -> list:
         model
         for label in CATALOGUE_APPS
         for model in apps.get_app_config(label).get_models()
-        if not model.__name__.startswith("Historical")
+        if not issubclass(model, HistoricalChanges)
     ]
 
 

@@ -6,7 +6,6 @@ whether a strength may be sold here; the purchase strategy, the product page,
 reorders and refills all ask it.
 """
 
-from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -62,25 +61,3 @@ def sale_refusal(
         f"{mg.normalize():f} mg {generic_name} tablets are not approved in "
         f"{market_name(market)}."
     )
-
-
-def strength_states(
-    *, market: str, drug_product_ids: Iterable[int] | None = None
-) -> tuple[set[tuple[int, Decimal]], dict[tuple[int, Decimal], str]]:
-    """(withdrawn, refused) for the strengths of these drugs (all when None),
-    in one query: withdrawn holds (drug's parent product id, mg) of every
-    strength switched off; refused maps those `market` may not sell to why."""
-    from catalog.models import Strength
-    from catalog.selectors import canonical_mg
-
-    strengths = Strength.objects.select_related("drug")
-    if drug_product_ids is not None:
-        strengths = strengths.filter(drug__product_id__in=list(drug_product_ids))
-    withdrawn, refused = set(), {}
-    for s in strengths:
-        key = (s.drug.product_id, canonical_mg(s.mg))
-        if not s.is_available:
-            withdrawn.add(key)
-        if refusal := strength_sale_refusal(strength=s, market=market):
-            refused[key] = refusal
-    return withdrawn, refused

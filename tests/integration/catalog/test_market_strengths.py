@@ -2,16 +2,13 @@
 sold in the US" with the reason, and can't be chosen, added, reordered or
 checked out; in a market where it is approved it sells as before."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
-from catalog import markets
 from catalog.models import Product, Strength
 from checkout.basket.models import Basket
 from tests.checkout_helpers import ADDRESS, place_order
-from tests.factories import UserFactory, make_drug
+from tests.factories import UserFactory
 from tests.html import find_all, page, text
 
 pytestmark = pytest.mark.django_db
@@ -139,18 +136,3 @@ def test_a_reorder_of_25_mg_in_the_us_is_refused_with_the_reason(
     assert not Basket.objects.filter(
         owner=customer, status=Basket.OPEN, lines__isnull=False
     ).exists()
-
-
-def test_placing_an_order_reads_only_the_basket_drugs_strengths(baclofen):
-    other = make_drug(title="Tizanidine", withdrawn=("10",))
-    Strength.objects.filter(drug=other).update(approved_markets="ES")
-
-    withdrawn, refused = markets.strength_states(
-        market="US", drug_product_ids=[baclofen.product_id]
-    )
-
-    assert withdrawn == set()
-    assert set(refused) == {(baclofen.product_id, Decimal("25"))}
-    assert REASON in refused[(baclofen.product_id, Decimal("25"))]
-    everything, _ = markets.strength_states(market="US")
-    assert everything == {(other.product_id, Decimal("10"))}

@@ -16,7 +16,7 @@ from oscar.apps.partner.availability import StockRequired, Unavailable
 from oscar.apps.partner.prices import FixedPrice
 from oscar.apps.partner.prices import Unavailable as NoPrice
 
-from catalog import markets, pricing, selectors
+from catalog import markets, packs, pricing
 from catalog.models import Strength
 
 ZERO_TAX = Decimal("0.00")
@@ -122,7 +122,7 @@ class Default(strategy.Default):
             drug__product_id__in=ids
         ).select_related("drug"):
             by_mg = self._drug_strengths[strength.drug.product_id]
-            by_mg[selectors.canonical_mg(strength.mg)] = strength
+            by_mg[packs.canonical_mg(strength.mg)] = strength
         return self
 
     def fetch_for_line(self, line, stockrecord=None):
@@ -191,7 +191,7 @@ class Default(strategy.Default):
     def _strength(self, product) -> Strength | None:
         """The drug's Strength of this pack; None for a parent, a bare product
         or a strength the drug does not list."""
-        facts = selectors.variant_facts(product=product) if product.is_child else None
+        facts = packs.variant_facts(product=product) if product.is_child else None
         if facts is None:
             return None
         self.strengths_read(drug_product_ids=[product.parent_id])

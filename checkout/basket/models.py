@@ -1,6 +1,6 @@
 from oscar.apps.basket.abstract_models import AbstractBasket
 
-from catalog import selectors
+from catalog import packs
 
 
 class Basket(AbstractBasket):
@@ -22,7 +22,7 @@ class Basket(AbstractBasket):
             # a merge, a flush); a new one means the lines are read again.
             with_packs = lines.select_related(
                 "product__parent__product_class", "product__parent__drug"
-            ).prefetch_related(selectors.pack_facts_prefetch("product"))
+            ).prefetch_related(packs.pack_facts_prefetch("product"))
             self._lines_with_packs = (lines, with_packs)
         return with_packs
 

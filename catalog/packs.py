@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from catalog.models import Product, ProductAttributeValue
+from pharmacy.core import cache as catalogue_cache
 
 STRENGTH_ATTR = "strength_mg"
 TABLETS_ATTR = "tablets_per_pack"
@@ -22,6 +23,9 @@ def canonical_mg(mg: Decimal) -> Decimal:
 # Where a pack's strength and size values are kept once read (a Prefetch's
 # to_attr): a list of its ProductAttributeValue rows for those two codes.
 PACK_FACTS_ATTR = "pack_fact_values"
+# Where a pack's facts are kept once read through the catalogue cache.
+PACK_FACTS_CACHED = "pack_facts"
+_UNREAD = object()
 
 
 def _pack_fact_values():
@@ -41,21 +45,51 @@ def pack_facts_prefetch(pack_path: str = "") -> Prefetch:
 def variant_facts(*, product: Product) -> tuple[Decimal, int] | None:
     """(strength in mg, tablets per pack) of a pack, or None if not a drug pack.
 
-    From the values pack_facts_prefetch read with the pack, else one query,
-    whose rows are kept where the prefetch would have put them: a basket
-    line's pack is asked several times a request.
+    From the values pack_facts_prefetch read with the pack; else from its
+    drug's packs' facts, read once for all of them through the catalogue
+    cache (kept exact by the catalogue version, which any write bumps).
     """
     values = getattr(product, PACK_FACTS_ATTR, None)
-    if values is None:
-        values = list(_pack_fact_values().filter(product=product))
-        setattr(product, PACK_FACTS_ATTR, values)
-    by_code = {value.attribute.code: value for value in values}
-    strength, tablets = by_code.get(STRENGTH_ATTR), by_code.get(TABLETS_ATTR)
+    if values is not None:
+        by_code = {value.attribute.code: value for value in values}
+        strength, tablets = by_code.get(STRENGTH_ATTR), by_code.get(TABLETS_ATTR)
+        return _facts(
+            strength=strength and strength.value_float,
+            tablets=tablets and tablets.value_integer,
+        )
+    if product.parent_id is None:
+        return None
+    facts = getattr(product, PACK_FACTS_CACHED, _UNREAD)
+    if facts is _UNREAD:
+        strength, tablets = drug_pack_facts(parent_id=product.parent_id).get(
+            product.pk, (None, None)
+        )
+        facts = _facts(strength=strength, tablets=tablets)
+        # Kept on the pack: a basket line's pack is asked several times.
+        setattr(product, PACK_FACTS_CACHED, facts)
+    return facts
+
+
+def _facts(*, strength: float | None, tablets: int | None):
     if strength is None or tablets is None:
         return None
-    if strength.value_float is None or tablets.value_integer is None:
-        return None
-    return (
-        canonical_mg(Decimal(str(strength.value_float))),
-        int(tablets.value_integer),
+    return canonical_mg(Decimal(str(strength))), int(tablets)
+
+
+def drug_pack_facts(*, parent_id: int) -> dict[int, tuple[float | None, int | None]]:
+    """Each of a drug's packs' (strength, tablets) as stored, by pack id."""
+    return catalogue_cache.versioned(
+        key=f"pack-facts:{parent_id}",
+        compute=lambda: _drug_pack_facts_read(parent_id=parent_id),
     )
+
+
+def _drug_pack_facts_read(*, parent_id: int) -> dict:
+    facts: dict[int, list] = {}
+    for value in _pack_fact_values().filter(product__parent_id=parent_id):
+        found = facts.setdefault(value.product_id, [None, None])
+        if value.attribute.code == STRENGTH_ATTR:
+            found[0] = value.value_float
+        else:
+            found[1] = value.value_integer
+    return {pk: tuple(pair) for pk, pair in facts.items()}

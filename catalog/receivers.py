@@ -6,7 +6,7 @@ their querysets (VersionedQuerySet). Signals, because staff change these rows
 through the admin as well as through our services."""
 
 from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalChanges
 
@@ -32,25 +32,9 @@ def catalogue_models() -> list:
     ]
 
 
-def _catalogue_changed(sender, **kwargs):
-    cache.catalogue_version_bump()
-
-
 def receivers_connect() -> None:
     """Connect the version bumps (called once, from the catalogue's ready())."""
-    for model in catalogue_models():
-        for signal in (post_save, post_delete):
-            signal.connect(
-                _catalogue_changed,
-                sender=model,
-                dispatch_uid=f"catalogue-version:{model._meta.label}",
-            )
-        for field in model._meta.many_to_many:
-            m2m_changed.connect(
-                _catalogue_changed,
-                sender=field.remote_field.through,
-                dispatch_uid=f"catalogue-version:{field.remote_field.through._meta.label}",
-            )
+    cache.bumped_by_writes(*catalogue_models())
 
 
 @receiver(post_save, sender=StockRecord)

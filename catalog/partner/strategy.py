@@ -18,6 +18,7 @@ from oscar.apps.partner.prices import Unavailable as NoPrice
 
 from catalog import markets, packs, pricing
 from catalog.models import Strength
+from pharmacy.core import cache as catalogue_cache
 
 ZERO_TAX = Decimal("0.00")
 
@@ -100,13 +101,15 @@ class NotSoldInMarket(Unavailable):
 class Default(strategy.Default):
     """Oscar's default (first stock record, stock required, no tax) with the
     pharmacy's rule, ``pack_status``, deciding what may be bought. A pack's
-    strength (switched on, approved in our market) is read from the database
-    once per drug for the life of the strategy, which Oscar makes for each
-    request: placing an order, whose strategy is made in its transaction,
-    decides on the strengths as they are then."""
+    strength (switched on, approved in our market) is read once per drug for
+    the life of the strategy, which Oscar makes for each request: a shopper's
+    request reads it through the catalogue cache (``from_cache``), kept exact
+    by the catalogue version; placing an order, whose strategy is made in its
+    transaction, and the admin read the table as it is then."""
 
-    def __init__(self, request=None):
+    def __init__(self, request=None, *, from_cache: bool = False):
         super().__init__(request)
+        self.from_cache = from_cache
         # The drug's product id -> its strengths by mg.
         self._drug_strengths: dict[int, dict[Decimal, Strength]] = {}
 
@@ -116,13 +119,14 @@ class Default(strategy.Default):
         ids = set(drug_product_ids) - self._drug_strengths.keys()
         if not ids:
             return self
-        for drug_product_id in ids:
-            self._drug_strengths[drug_product_id] = {}
-        for strength in Strength.objects.filter(
-            drug__product_id__in=ids
-        ).select_related("drug"):
-            by_mg = self._drug_strengths[strength.drug.product_id]
-            by_mg[packs.canonical_mg(strength.mg)] = strength
+        if self.from_cache and len(ids) == 1:
+            [drug_product_id] = ids
+            self._drug_strengths[drug_product_id] = catalogue_cache.versioned(
+                key=f"drug-strengths:{drug_product_id}",
+                compute=lambda: _strengths_by_drug([drug_product_id])[drug_product_id],
+            )
+            return self
+        self._drug_strengths.update(_strengths_by_drug(ids))
         return self
 
     def fetch_for_line(self, line, stockrecord=None):
@@ -198,6 +202,17 @@ class Default(strategy.Default):
         return self._drug_strengths[product.parent_id].get(facts[0])
 
 
+def _strengths_by_drug(ids) -> dict[int, dict[Decimal, Strength]]:
+    """These drugs' strengths by mg, keyed by the drug's product id."""
+    found: dict[int, dict[Decimal, Strength]] = {pk: {} for pk in ids}
+    for strength in Strength.objects.filter(drug__product_id__in=ids).select_related(
+        "drug"
+    ):
+        found[strength.drug.product_id][packs.canonical_mg(strength.mg)] = strength
+    return found
+
+
 class Selector(strategy.Selector):
     def strategy(self, request=None, user=None, **kwargs):
-        return Default(request)
+        # Oscar's basket middleware asks with the shopper's request.
+        return Default(request, from_cache=request is not None)

@@ -41,7 +41,9 @@ def delivery_check(*, shipping_address: dict) -> None:
     """Refuse a delivery to a state the pharmacy holds no active licence in,
     read from the table now (``workflow.Check.STATE_LICENSED``). The address
     step refuses it too; this is the rule every path passes."""
-    refusal = licensing.state_delivery_refusal(state=shipping_address.get("state", ""))
+    refusal = licensing.state_delivery_refusal(
+        state=shipping_address.get("state", ""), fresh=True
+    )
     if refusal:
         raise StateNotLicensed(refusal)
 

@@ -3,6 +3,7 @@
 from localflavor.us.us_states import STATE_CHOICES
 
 from pharmacy.compliance.models import StateLicence
+from pharmacy.core import cache
 
 _STATE_NAMES = dict(STATE_CHOICES)
 
@@ -11,20 +12,28 @@ def state_name(*, state: str) -> str:
     return str(_STATE_NAMES.get(state, state))
 
 
-def licensed_states() -> frozenset[str]:
-    """The states we hold an active licence in, as the table says now."""
+def licensed_states(*, fresh: bool = False) -> frozenset[str]:
+    """The states we hold an active licence in: through the catalogue cache
+    (kept exact by the version a licence's write bumps), or, ``fresh``, as
+    the table says now, as placing an order asks."""
+    if fresh:
+        return _active_states()
+    return cache.versioned(key="licensed-states", compute=_active_states)
+
+
+def _active_states() -> frozenset[str]:
     return frozenset(
         StateLicence.objects.filter(is_active=True).values_list("state", flat=True)
     )
 
 
-def state_delivery_refusal(*, state: str) -> str | None:
+def state_delivery_refusal(*, state: str, fresh: bool = False) -> str | None:
     """Why we can't deliver to `state` (a two-letter code), or None if we can.
 
     No active licence means no delivery: a state missing from the table is
     refused, never assumed licensed.
     """
-    if state in licensed_states():
+    if state in licensed_states(fresh=fresh):
         return None
     return (
         f"Sorry, we can't deliver to {state_name(state=state)}: our pharmacy is not "

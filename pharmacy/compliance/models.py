@@ -4,6 +4,8 @@ is licensed in, and the policy pages every footer links to."""
 from django.db import models
 from localflavor.us.models import USStateField
 
+from pharmacy.core.cache import VersionedQuerySet
+
 
 class StateLicence(models.Model):
     """A state board of pharmacy licence. Delivery is offered only to states
@@ -17,6 +19,9 @@ class StateLicence(models.Model):
         "refuses delivery to the state.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Bulk writes bump the catalogue version too (licensing.py reads through it).
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["state"]

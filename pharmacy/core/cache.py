@@ -1,12 +1,14 @@
-"""The catalogue version, and the shared pages stored under it.
+"""The catalogue version, and what is stored under it: shared pages, and the
+reference data a shopper's every request reads.
 
 One number in the shared cache (the "catalog" alias: Redis in production)
-stands for everything the catalogue shows. Every write to catalogue data
-bumps it: a model's save or delete (catalog/receivers.py), and a queryset's
-update(), bulk_update(), bulk_create() or delete() on the catalogue's own
-querysets (VersionedQuerySet). A page is stored beside the version it was
-rendered at and served only while that version is current, so whatever was
-written, through whichever path, shows on the next request.
+stands for everything the shop shows and sells from: the catalogue, reviews,
+offers and the state licences. Every write to that data bumps it: a model's
+save or delete (signals: catalog/receivers.py, pharmacy/compliance/apps.py),
+and a queryset's update(), bulk_update(), bulk_create() or delete() on our
+own querysets (VersionedQuerySet). A page or a value is stored beside the
+version it was read at and served only while that version is current, so
+whatever was written, through whichever path, shows on the next request.
 
 Only pages any anonymous visitor would see are stored, never anything
 personal (catalog/page_cache.py says which). Without a shared cache the
@@ -14,15 +16,17 @@ alias is Django's dummy cache and nothing is stored, which is always correct.
 """
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import caches
 from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "catalogue-version"
+T = TypeVar("T")
 # A stored page outlives no version; this only returns the memory of pages
 # nobody asks for.
 PAGE_TIMEOUT = 60 * 60
@@ -81,6 +85,26 @@ def shared_page_store(*, key: str, rendered_at: int, page: Any) -> None:
     _cache().set(key, (rendered_at, page), PAGE_TIMEOUT)
 
 
+def versioned(*, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``'s value, stored beside the catalogue version it was read
+    at: the version and the value come back in one round trip, and a value
+    stored under an older version is computed again. For reference data read
+    on every shopper's request (a drug's strengths, the licensed states); a
+    decision that must see the table itself (placing an order) reads it
+    directly instead."""
+    found = _cache().get_many([VERSION_KEY, key])
+    version, stored = found.get(VERSION_KEY), found.get(key)
+    if version is not None and stored is not None and stored[0] == version:
+        return stored[1]
+    if version is None:
+        version = catalogue_version()
+    # Read after the version: a change committed meanwhile bumps it again, so
+    # this value is stale at once rather than served under the new version.
+    value = compute()
+    _cache().set(key, (version, value), PAGE_TIMEOUT)
+    return value
+
+
 # Set while a write's own post_save signal decides whether to bump.
 _updates_left_to_post_save: ContextVar[bool] = ContextVar(
     "updates_left_to_post_save", default=False
@@ -133,3 +157,28 @@ class VersionedQuerySet(models.QuerySet):
         return deleted
 
     delete.alters_data = True
+
+
+def bumped_by_writes(*models_) -> None:
+    """Bump the catalogue version on every save, delete and many-to-many
+    change of these models, whoever makes it: our services, the admin, Oscar,
+    a shell (call once, from an app's ready()). Their bulk writes bump through
+    their querysets (VersionedQuerySet) where the models are ours."""
+    for model in models_:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _written,
+                sender=model,
+                dispatch_uid=f"catalogue-version:{model._meta.label}",
+            )
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _written,
+                sender=through,
+                dispatch_uid=f"catalogue-version:{through._meta.label}",
+            )
+
+
+def _written(sender, **kwargs) -> None:
+    catalogue_version_bump()

@@ -58,12 +58,24 @@ def test_an_address_in_an_unlicensed_state_is_refused_at_the_address_step(
     assert nxt.status_code == 302
 
 
-def test_a_licence_withdrawn_mid_checkout_stops_the_later_steps(client, product):
-    to_address_step(client, product)
-    client.post(reverse("checkout:shipping-address"), ADDRESS)
-    licence = StateLicence.objects.get(state="IL")
+def withdrawn_by_a_save(state: str) -> None:
+    licence = StateLicence.objects.get(state=state)
     licence.is_active = False
     licence.save()  # as the admin does
+
+
+def withdrawn_by_a_bulk_update(state: str) -> None:
+    StateLicence.objects.filter(state=state).update(is_active=False)
+
+
+@pytest.mark.parametrize("withdraw", [withdrawn_by_a_save, withdrawn_by_a_bulk_update])
+def test_a_licence_withdrawn_mid_checkout_stops_the_later_steps(
+    client, product, withdraw
+):
+    to_address_step(client, product)
+    client.post(reverse("checkout:shipping-address"), ADDRESS)
+    client.get(reverse("checkout:shipping-method"))  # the licences now cached
+    withdraw("IL")
     response = client.get(reverse("checkout:shipping-method"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("checkout:shipping-address")
     assert "we can't deliver to Illinois" in text(page(response))

@@ -1,6 +1,5 @@
 """Settings shared by every environment; everything variable comes from ``env``."""
 
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -8,7 +7,6 @@ import environ
 from oscar.defaults import *  # noqa: F403  Oscar's OSCAR_* defaults, overridden below
 
 from checkout.orders import workflow
-from pharmacy.core.static_headers import static_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -331,112 +329,16 @@ STRIPE_AUTHORISATION_DAYS = 7
 # Pay-again links emailed after a failed capture stay valid this long.
 PAY_AGAIN_LINK_DAYS = 7
 
-# -- Task queue (Celery) -----------------------------------------------------
-# Production runs a worker and beat beside gunicorn (see `make serve`) with
-# Redis as the broker. Without REDIS_URL every task runs at once, in the
-# process that queued it, so `make run` needs no worker.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default=""))
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://localhost/"
-CELERY_TASK_IGNORE_RESULT = True
-# A task is acknowledged when done, so a worker killed mid-task leaves it queued.
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TIMEZONE = TIME_ZONE
-# Emails: tries in all, backing off 30 s, 60 s, 120 s ... up to 1 hour apart.
-EMAIL_MAX_TRIES = env.int("EMAIL_MAX_TRIES", default=8)
-EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=30)
-# The backend the outbox delivers through; EMAIL_BACKEND when unset.
-EMAIL_DELIVERY_BACKEND = env("EMAIL_DELIVERY_BACKEND", default="")
-
-# The one schedule of periodic jobs (run by `celery beat`; docs/operations.md).
-CELERY_BEAT_SCHEDULE = {
-    "reconcile-payments": {
-        "task": "checkout.payments.tasks.reconcile_payments",
-        "schedule": 15 * 60,
-    },
-    "send-pending-emails": {
-        "task": "pharmacy.core.tasks.emails_sweep",
-        "schedule": 5 * 60,
-    },
-    # Jobs other modules provide as management commands; the task does nothing
-    # (and logs why) while the command does not exist.
-    "cleanup-abandoned-uploads": {
-        "task": "pharmacy.core.tasks.management_command",
-        "schedule": 60 * 60,
-        "args": ["cleanup_abandoned_uploads"],
-    },
-    "send-refill-reminders": {
-        "task": "pharmacy.core.tasks.management_command",
-        "schedule": 24 * 60 * 60,
-        "args": ["send_refill_reminders"],
-    },
-}
-
-# --- Security (docs/security.md) ---
-
-# django-axes: 10 failed sign-ins from one IP for one username lock that pair
-# for the cool-off; a superuser unlocks early under Axes › Access attempts.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_CALLABLE = "pharmacy.accounts.auth_backends.lockout_response"
-AXES_RESET_ON_SUCCESS = True
-# The storefront's sign-in form posts "login-username"; the admin's "username".
-AXES_USERNAME_CALLABLE = "pharmacy.accounts.auth_backends.axes_username"
-# Behind a proxy: how many proxies append to X-Forwarded-For in front of the app
-# (0: use REMOTE_ADDR, the default when nothing sits in front).
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    if env.int("TRUSTED_PROXY_COUNT", default=0)
-    else ("REMOTE_ADDR",)
-)
-
-# django-otp: the issuer shown in authenticator apps.
-OTP_TOTP_ISSUER = OSCAR_SHOP_NAME
-# Staff sessions: idle limit and absolute limit (pharmacy/staff/sessions.py).
-STAFF_SESSION_IDLE_SECONDS = 30 * 60
-STAFF_SESSION_MAX_SECONDS = 12 * 60 * 60
-
-# django-csp 4: nothing inline, no third parties. Stripe is a redirect (a
-# form-action/navigation), not an embedded script, so it needs no source here.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'", "https://checkout.stripe.com"],
-    }
-}
-# Browser features the store never uses, switched off for every page.
-PERMISSIONS_POLICY = (
-    "accelerometer=(), ambient-light-sensor=(), autoplay=(), battery=(), "
-    "camera=(), display-capture=(), document-domain=(), encrypted-media=(), "
-    "fullscreen=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), "
-    "magnetometer=(), microphone=(), midi=(), payment=(), "
-    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), "
-    "serial=(), usb=(), xr-spatial-tracking=()"
-)
-
-# Oscar's basket cookie: sent on top-level navigation, never on cross-site posts.
-OSCAR_BASKET_COOKIE_SAMESITE = "Lax"
-
-# /.well-known/security.txt
-SECURITY_CONTACT = env("SECURITY_CONTACT", default="mailto:security@pharmacy.invalid")
-SECURITY_TXT_LANGUAGES = "en"
-WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 # Prescription files from checkouts that never became orders are deleted after
 # this many days (manage.py cleanup_abandoned_uploads, run daily).
 PRESCRIPTION_ABANDONED_AFTER_DAYS = env.int(
     "PRESCRIPTION_ABANDONED_AFTER_DAYS", default=7
 )
+
+CELERY_TIMEZONE = TIME_ZONE
+# django-otp: the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = OSCAR_SHOP_NAME
+
+# The task queue and its periodic jobs; the security layers.
+from .security import *  # noqa: E402, F403
+from .tasks import *  # noqa: E402, F403

@@ -2,9 +2,7 @@
 be wrong: each is refused with a message (or a 404), never a 500, and the basket
 is left exactly as it was."""
 
-import re
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
@@ -15,136 +13,25 @@ from oscar.core.loading import get_model
 from catalog.models import Product, Strength
 from catalog.partner.models import StockRecord
 from tests.factories import make_drug, make_pack
+from tests.integration.catalog.basket_helpers import (
+    add,
+    add_url,
+    basket_rows,
+    error_messages,
+    lines,
+    pack,
+    success_messages,
+    texts,
+)
 
 pytestmark = pytest.mark.django_db
 
 Basket = get_model("basket", "Basket")
-Line = get_model("basket", "Line")
 
 NOT_AVAILABLE = (
     "Sorry, that strength and pack size is not available. Please choose another."
 )
 MAX = settings.OSCAR_MAX_BASKET_QUANTITY_THRESHOLD
-
-
-# Page reading: messages and the basket table, with the standard library parser.
-
-
-class _Texts(HTMLParser):
-    """Collects the text of every element matching a class, e.g. "message"."""
-
-    def __init__(self, cls: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.cls = cls
-        self.depth = 0  # >0 while inside a matching element
-        self.found: list[list[str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in {"input", "br", "img", "meta", "link"}:
-            return
-        if self.depth:
-            self.depth += 1
-        elif self.cls in (dict(attrs).get("class") or "").split():
-            self.depth = 1
-            self.found.append([])
-
-    def handle_endtag(self, tag):
-        if self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if self.depth:
-            self.found[-1].append(data)
-
-
-def texts(response, cls: str) -> list[str]:
-    parser = _Texts(cls)
-    parser.feed(response.content.decode())
-    return [re.sub(r"\s+", " ", "".join(parts)).strip() for parts in parser.found]
-
-
-def error_messages(response) -> list[str]:
-    return texts(response, "message-error")
-
-
-def success_messages(response) -> list[str]:
-    return texts(response, "message-success")
-
-
-def basket_rows(response) -> list[list[str]]:
-    """Each basket line's cells as read out: item, strength, pack size, per tablet,
-    pack price, packs (label and [input value]), line total, remove."""
-    content = response.content.decode()
-    rows = re.findall(r'<tr data-line="\d+">(.*?)</tr>', content, re.S)
-    cells = []
-    for row in rows:
-        parser = _CellTexts()
-        parser.feed(row)
-        cells.append(parser.cells)
-    return cells
-
-
-class _CellTexts(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.cells: list[str] = []
-        self.inside = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag in {"td", "th"}:
-            self.cells.append("")
-            self.inside = True
-        elif tag == "input" and dict(attrs).get("type") == "number":
-            self.cells[-1] += f"[{dict(attrs).get('value')}]"
-
-    def handle_endtag(self, tag):
-        if tag in {"td", "th"}:
-            self.cells[-1] = re.sub(r"\s+", " ", self.cells[-1]).strip()
-            self.inside = False
-
-    def handle_data(self, data):
-        if self.inside:
-            self.cells[-1] += data
-
-
-# Helpers
-
-
-def add_url(product) -> str:
-    return reverse(
-        "catalogue:add-variant", kwargs={"product_slug": product.slug, "pk": product.pk}
-    )
-
-
-def pack(drug, mg: str, tablets: int) -> Product:
-    return Product.objects.get(parent=drug.product, upc__endswith=f"-{mg}-{tablets}")
-
-
-def lines() -> list[tuple[int, int, Decimal]]:
-    """Every basket line in the database: (product id, quantity, unit price)."""
-    return [
-        (line.product_id, line.quantity, line.price_incl_tax)
-        for line in Line.objects.order_by("pk")
-    ]
-
-
-def add(client, product, **data):
-    return client.post(add_url(product), data, follow=True)
-
-
-@pytest.fixture
-def drug(db):
-    return make_drug()
-
-
-@pytest.fixture
-def seeded(client, drug):
-    """A shopper whose basket already holds one 10 mg x 30 pack."""
-    response = add(client, drug.product, strength="10", pack="30", quantity="1")
-    assert response.status_code == 200
-    before = lines()
-    assert before == [(pack(drug, "10", 30).pk, 1, Decimal("38.70"))]
-    return before
 
 
 # Adding
@@ -584,73 +471,3 @@ def test_an_empty_post_lists_every_missing_field(client, drug, seeded):
 
 
 # Oscar's own add URL, posted by hand
-
-
-def oscar_add(client, product, **data):
-    return client.post(
-        reverse("basket:add", kwargs={"pk": product.pk}), data, follow=True
-    )
-
-
-def test_oscar_add_url_adds_an_on_sale_pack(client, drug):
-    # The route works, so the refusals below are the pharmacy's rules at work.
-    child = pack(drug, "10", 60)
-
-    oscar_add(client, drug.product, child_id=str(child.pk), quantity="1")
-
-    assert lines() == [(child.pk, 1, Decimal("65.40"))]
-
-
-def test_oscar_add_url_refuses_a_pack_of_a_withdrawn_strength(client):
-    drug = make_drug(withdrawn=("25",))
-
-    response = oscar_add(
-        client, drug.product, child_id=str(pack(drug, "25", 90).pk), quantity="1"
-    )
-
-    assert response.status_code == 200
-    assert error_messages(response) == ["unavailable"]
-    assert lines() == []
-
-
-def test_oscar_add_url_refuses_a_withdrawn_pack_added_directly(client):
-    drug = make_drug(withdrawn=("25",))
-    child = pack(drug, "25", 30)
-
-    response = oscar_add(client, child, quantity="1")
-
-    assert response.status_code == 200
-    assert error_messages(response) == ["unavailable"]
-    assert lines() == []
-
-
-def test_oscar_add_url_refuses_another_drugs_pack(client, drug, seeded):
-    other = make_drug(title="Tizanidine", prices={"2": {30: "15.00"}})
-    foreign = pack(other, "2", 30)
-
-    response = oscar_add(client, drug.product, child_id=str(foreign.pk), quantity="1")
-
-    assert response.status_code == 200
-    (message,) = error_messages(response)
-    assert "Select a valid choice" in message
-    assert lines() == seeded
-
-
-def test_oscar_add_url_refuses_a_hidden_pack(client, drug, seeded):
-    child = pack(drug, "25", 90)
-    Product.objects.filter(pk=child.pk).update(is_public=False)
-
-    by_parent = oscar_add(client, drug.product, child_id=str(child.pk), quantity="1")
-    directly = oscar_add(client, child, quantity="1")
-
-    assert error_messages(by_parent) and error_messages(directly)
-    assert lines() == seeded
-
-
-def test_oscar_add_url_refuses_an_out_of_stock_pack(client, drug, seeded):
-    child = make_pack(drug=drug, mg="10", tablets=90, price="110.00", stock=0)
-
-    response = oscar_add(client, drug.product, child_id=str(child.pk), quantity="1")
-
-    assert error_messages(response) == ["no stock available"]
-    assert lines() == seeded

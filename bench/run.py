@@ -43,10 +43,6 @@ BUDGETS = [
     ("product page >= 0.4 x floor", lambda r: r["targets"]["product"]["ratio"] >= 0.4),
     ("catalogue >= 0.3 x floor", lambda r: r["targets"]["catalogue"]["ratio"] >= 0.3),
     (
-        "add to basket >= 0.1 x floor",
-        lambda r: r["targets"]["add to basket (POST)"]["ratio"] >= 0.1,
-    ),
-    (
         "guest orders >= 8 a second (locust)",
         lambda r: r["targets"]["guest order (locust)"]["rps"] >= 8,
     ),

@@ -7,7 +7,6 @@ order workflow (checkout/orders/) records the decisions.
 import datetime
 from contextlib import nullcontext
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -15,7 +14,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from stdnum import luhn
 
-from catalog import selectors
 from checkout.dispensing import uploads
 from checkout.dispensing.models import PatientDetails, Prescription
 
@@ -93,55 +91,6 @@ def _needs_prescription(product) -> bool:
     drug_product = product.parent if product.is_child else product
     drug = getattr(drug_product, "drug", None)
     return bool(drug and drug.prescription_required)
-
-
-def days_of_supply(
-    *, strength_mg: Decimal, tablets: int, packs: int, max_daily_mg: Decimal
-) -> int:
-    """Whole days the packs last at the maximum daily dose.
-
-    360 tablets of 10 mg at 80 mg a day: 3600 / 80 = 45 days.
-    """
-    total_mg = strength_mg * tablets * packs
-    return int((total_mg / max_daily_mg).to_integral_value(rounding=ROUND_FLOOR))
-
-
-@dataclass(frozen=True)
-class LineSupply:
-    description: str
-    packs: int
-    days: int | None
-
-
-def order_supply(*, order) -> list[LineSupply]:
-    """Each line with its days of supply at the drug's maximum daily dose.
-
-    Uses the order's prefetched lines when the caller loaded them (the
-    pharmacist's queue does, to keep its query count flat), else one query.
-    """
-    if "lines" in getattr(order, "_prefetched_objects_cache", {}):
-        lines = order.lines.all()
-    else:
-        lines = order.lines.select_related("product__parent__drug")
-    rows = []
-    for line in lines:
-        days = None
-        product = line.product
-        facts = selectors.variant_facts(product=product) if product else None
-        drug = (
-            getattr(product.parent, "drug", None)
-            if product and product.parent
-            else None
-        )
-        if facts and drug and drug.max_daily_dose_mg:
-            days = days_of_supply(
-                strength_mg=facts[0],
-                tablets=facts[1],
-                packs=line.quantity,
-                max_daily_mg=drug.max_daily_dose_mg,
-            )
-        rows.append(LineSupply(description=line.title, packs=line.quantity, days=days))
-    return rows
 
 
 def basket_patient(*, basket) -> PatientDetails | None:

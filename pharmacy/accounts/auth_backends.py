@@ -22,7 +22,7 @@ def dummy_password_check(password: str | None) -> None:
 class EmailBackend(OscarEmailBackend):
     """Oscar's email sign-in, hashing a dummy for an unknown email."""
 
-    def _authenticate(self, request, email=None, password=None, *args, **kwargs):
+    def authenticate(self, request, email=None, password=None, **kwargs):
         candidate = email if email is not None else kwargs.get("username")
         if candidate is None:
             return None
@@ -32,7 +32,7 @@ class EmailBackend(OscarEmailBackend):
         ):
             dummy_password_check(password)
             return None
-        return super()._authenticate(request, email, password, *args, **kwargs)
+        return super().authenticate(request, email=email, password=password, **kwargs)
 
 
 class UsernameBackend(ModelBackend):

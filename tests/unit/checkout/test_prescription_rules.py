@@ -5,7 +5,6 @@ import datetime
 import io
 import struct
 import zlib
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -122,31 +121,6 @@ def test_an_npi_that_is_not_ten_digits_is_refused(typed):
 def test_an_npi_in_non_ascii_digits_is_refused_not_crashed_on(typed):
     with pytest.raises(ValidationError):
         prescriptions.npi_check(npi=typed)
-
-
-# -- days of supply ------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("mg", "tablets", "packs", "max_daily", "days"),
-    [
-        ("10", 360, 1, "80", 45),
-        ("10", 30, 1, "80", 3),  # 3.75 days: whole days only
-        ("10", 30, 4, "80", 15),
-        ("25", 90, 2, "100", 45),
-        ("2.5", 30, 1, "80", 0),
-    ],
-)
-def test_days_of_supply_at_the_maximum_daily_dose(mg, tablets, packs, max_daily, days):
-    assert (
-        prescriptions.days_of_supply(
-            strength_mg=Decimal(mg),
-            tablets=tablets,
-            packs=packs,
-            max_daily_mg=Decimal(max_daily),
-        )
-        == days
-    )
 
 
 # -- uploads -------------------------------------------------------------------

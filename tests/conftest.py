@@ -84,16 +84,11 @@ def _staff_force_login_is_otp_verified(request, monkeypatch):
 
 @pytest.fixture
 def private_root(tmp_path, settings):
-    """Prescription files go to a fresh folder per test, never the shared one;
-    the lazy storage is reset so it reads the setting again."""
-    from django.utils.functional import empty
-
-    from checkout.dispensing.models import private_storage
+    """Prescription files go to a fresh folder per test, never the shared one
+    (the prescriptions storage follows the setting)."""
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty
     yield settings.PRIVATE_MEDIA_ROOT
-    private_storage._wrapped = empty
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from checkout.dispensing import prescription_pages
-from checkout.dispensing.models import Prescription, private_storage
+from checkout.dispensing.models import Prescription
+from checkout.dispensing.storage import prescription_storage
 from checkout.orders.models import CheckoutAttempt
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def abandoned_uploads_delete(*, now: datetime.datetime | None = None) -> Cleanup
 
 
 def _root(folder: str) -> Path:
-    return Path(private_storage.path(folder))
+    return Path(prescription_storage().path(folder))
 
 
 def _stored_stems() -> set[str]:

@@ -7,31 +7,15 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 from oscar.apps.order.models import Order
 
-
-class _NoUrlStorage(FileSystemStorage):
-    def url(self, name):
-        raise ValueError("Private files have no URL; use the pharmacist's file view.")
+from checkout.dispensing.storage import prescription_storage
 
 
-class PrivateStorage(LazyObject):
-    """Prescription files: outside MEDIA_ROOT, with no URL. Served only by a
-    view that checks the pharmacist permission."""
-
-    def _setup(self):
-        self._wrapped = _NoUrlStorage(location=settings.PRIVATE_MEDIA_ROOT)
-
-
-private_storage = PrivateStorage()
-
-
-def get_private_storage() -> PrivateStorage:
+def get_private_storage():
     # A callable, so migrations record this function, not one machine's path.
-    return private_storage
+    return prescription_storage()
 
 
 def prescription_upload_to(instance, filename: str) -> str:

@@ -15,7 +15,8 @@ from pathlib import Path, PurePosixPath
 
 import pypdfium2 as pdfium
 
-from checkout.dispensing.models import Prescription, private_storage
+from checkout.dispensing.models import Prescription
+from checkout.dispensing.storage import prescription_storage
 
 PDF_CONTENT_TYPE = "application/pdf"
 CACHE_FOLDER = "prescription-pages"
@@ -41,7 +42,7 @@ def _pdf_bytes(prescription: Prescription) -> bytes:
     if not is_pdf(prescription):
         raise PageUnavailable("not a PDF")
     try:
-        with private_storage.open(prescription.file.name, "rb") as handle:
+        with prescription_storage().open(prescription.file.name, "rb") as handle:
             return handle.read()
     except OSError as exc:
         raise PageUnavailable("file missing from storage") from exc
@@ -71,7 +72,7 @@ def page_count(prescription: Prescription) -> int:
 
 def _cache_dir(prescription: Prescription) -> Path:
     stem = PurePosixPath(prescription.file.name).stem
-    return Path(private_storage.path(f"{CACHE_FOLDER}/{stem}"))
+    return Path(prescription_storage().path(f"{CACHE_FOLDER}/{stem}"))
 
 
 def render_page(*, prescription: Prescription, page_number: int) -> bytes:

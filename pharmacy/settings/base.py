@@ -210,6 +210,13 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 # Prescriptions and other health data: never under MEDIA_ROOT, never served directly.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Prescriptions, under PRIVATE_MEDIA_ROOT, with no URL
+    # (checkout/dispensing/storage.py).
+    "prescriptions": {"BACKEND": "checkout.dispensing.storage.PrescriptionFileStorage"},
+}
 
 LOGIN_REDIRECT_URL = "/"
 

@@ -1,7 +1,7 @@
 """Production: no insecure defaults. SECRET_KEY and ALLOWED_HOSTS must be set."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, TEMPLATES, env
+from .base import DATABASES, STORAGES, TEMPLATES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -37,7 +37,7 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = [
 ]
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },

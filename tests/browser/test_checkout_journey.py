@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from django.utils.functional import empty
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from checkout.dispensing.models import private_storage
 from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import PHARMACISTS
 from tests.browser.pharmacist import (
@@ -69,13 +67,9 @@ def checkout_conditions(*, drug, settings, tmp_path):
     reference_data_ensure()
     settings.STRIPE_SECRET_KEY = ""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty  # the lazy storage re-reads the setting
     drug.max_daily_dose_mg = 80
     drug.save(update_fields=["max_daily_dose_mg"])
-    try:
-        yield drug
-    finally:
-        private_storage._wrapped = empty
+    yield drug
 
 
 def png_file(tmp_path: Path) -> Path:

@@ -9,12 +9,11 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
-from django.utils.functional import empty
 from oscar.apps.order.models import Order
 from playwright.sync_api import Browser, Page, expect
 
 from catalog.models import Product
-from checkout.dispensing.models import PrescriptionRecord, private_storage
+from checkout.dispensing.models import PrescriptionRecord
 from checkout.dispensing.refills import reminders, rules
 from checkout.orders import actions
 from checkout.orders.models import OrderEvent
@@ -39,9 +38,7 @@ def shop(baclofen, settings, tmp_path, live_server):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.PUBLIC_BASE_URL = live_server.url
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    private_storage._wrapped = empty
     yield baclofen
-    private_storage._wrapped = empty
 
 
 @pytest.fixture

@@ -9,10 +9,8 @@ muscle relaxant for spasticity; prescription-only in the US; tablets of 2 mg and
 import re
 
 import pytest
-from django.utils.functional import empty
 from playwright.sync_api import Browser, Page, expect
 
-from checkout.dispensing.models import private_storage
 from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import CATALOGUE_EDITORS
 from tests.browser.axe import assert_no_serious_violations
@@ -47,11 +45,9 @@ def shop_ready(transactional_db, settings, tmp_path):
     settings.STRIPE_SECRET_KEY = ""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    private_storage._wrapped = empty
     user = UserFactory(username="cat-editor", is_staff=True, password=PASSWORD)
     user.groups.add(staff_groups_ensure()[CATALOGUE_EDITORS])
     yield
-    private_storage._wrapped = empty
 
 
 def add_tizanidine(page: Page, live_server) -> None:

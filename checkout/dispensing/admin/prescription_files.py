@@ -25,8 +25,8 @@ from checkout.dispensing.models import (
     AccessAction,
     AccessSubject,
     Prescription,
-    private_storage,
 )
+from checkout.dispensing.storage import prescription_storage
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def file_view(request: HttpRequest, pk: int) -> HttpResponse:
         # A PDF is shown as page images; anything else is never served.
         raise Http404
     try:
-        with private_storage.open(prescription.file.name, "rb") as handle:
+        with prescription_storage().open(prescription.file.name, "rb") as handle:
             content = handle.read()
     except (OSError, SuspiciousFileOperation) as exc:
         logger.error("Prescription %s: file missing from storage", pk)

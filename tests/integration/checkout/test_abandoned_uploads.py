@@ -15,7 +15,8 @@ from checkout.dispensing.abandoned_uploads import (
     CleanupCounts,
     abandoned_uploads_delete,
 )
-from checkout.dispensing.models import Prescription, private_storage
+from checkout.dispensing.models import Prescription
+from checkout.dispensing.storage import prescription_storage
 from checkout.orders.models import CheckoutAttempt
 from tests.checkout_helpers import (
     basket_with,
@@ -46,7 +47,7 @@ def left_in_checkout(pack) -> Prescription:
 
 
 def on_disk(prescription) -> bool:
-    return private_storage.exists(prescription.file.name)
+    return prescription_storage().exists(prescription.file.name)
 
 
 def test_an_abandoned_upload_goes_after_7_days_with_its_file(pack):

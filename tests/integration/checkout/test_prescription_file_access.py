@@ -17,8 +17,8 @@ from checkout.dispensing.models import (
     AccessSubject,
     HealthDataAccess,
     Prescription,
-    private_storage,
 )
+from checkout.dispensing.storage import prescription_storage
 from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import PHARMACISTS, REVIEW_MODERATORS
 from tests.checkout_helpers import (
@@ -64,7 +64,7 @@ def prescription(order):
 
 
 def stored_bytes(prescription) -> bytes:
-    with private_storage.open(prescription.file.name, "rb") as handle:
+    with prescription_storage().open(prescription.file.name, "rb") as handle:
         return handle.read()
 
 
@@ -132,7 +132,7 @@ def test_staff_with_only_the_view_permission_gets_404(prescription):
 
 
 def test_file_missing_from_storage_is_404(pharmacist_client, prescription):
-    private_storage.delete(prescription.file.name)
+    prescription_storage().delete(prescription.file.name)
 
     assert pharmacist_client.get(file_url(prescription)).status_code == 404
 
@@ -279,7 +279,7 @@ def test_anyone_but_a_pharmacist_gets_404_for_a_page(
     response = logged_in(user).get(page_url(pdf_prescription, 1))
 
     assert response.status_code == 404
-    assert not (private_storage.exists(prescription_pages.CACHE_FOLDER))
+    assert not (prescription_storage().exists(prescription_pages.CACHE_FOLDER))
 
 
 def test_page_count_and_image_urls_for_the_review_page(pdf_prescription, prescription):

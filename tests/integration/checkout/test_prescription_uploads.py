@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from checkout.dispensing.models import Prescription, private_storage
+from checkout.dispensing.models import Prescription
+from checkout.dispensing.storage import prescription_storage
 from tests import pdfs
 from tests.factories import reference_data_ensure
 from tests.integration.checkout.test_checkout_steps import (
@@ -37,7 +38,7 @@ def upload_step(client, name: str, content: bytes, content_type: str):
 
 def stored_bytes() -> bytes:
     prescription = Prescription.objects.get()
-    with private_storage.open(prescription.file.name, "rb") as handle:
+    with prescription_storage().open(prescription.file.name, "rb") as handle:
         return handle.read()
 
 

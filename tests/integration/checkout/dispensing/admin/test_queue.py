@@ -14,7 +14,7 @@ from checkout.orders.workflow import OrderStatus
 from checkout.payments.models import OrderPayment
 from checkout.payments.states import PaymentState
 from tests.checkout_helpers import place_order
-from tests.integration.checkout.admin.conftest import (
+from tests.integration.checkout.dispensing.admin.conftest import (
     QUEUE,
     html,
     order_for,

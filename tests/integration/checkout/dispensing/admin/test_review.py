@@ -19,7 +19,7 @@ from checkout.dispensing.models import (
 from checkout.orders.models import OrderEvent
 from checkout.orders.workflow import OrderStatus
 from tests.checkout_helpers import ADULT_DOB, record_data
-from tests.integration.checkout.admin.conftest import (
+from tests.integration.checkout.dispensing.admin.conftest import (
     action_url,
     html,
     messages_of,

@@ -9,7 +9,7 @@ from checkout.dispensing.models import PatientDetails, Prescription
 from checkout.orders.workflow import OrderStatus
 from pharmacy.staff.roles import Perm
 from tests.checkout_helpers import pharmacist_checks_record
-from tests.integration.checkout.admin.conftest import (
+from tests.integration.checkout.dispensing.admin.conftest import (
     QUEUE,
     action_url,
     html,
@@ -134,7 +134,7 @@ def accesses(order) -> list[tuple[str, str, str]]:
 def test_viewing_and_changing_the_review_page_is_in_the_access_log(
     pharmacist_client, rx_drug
 ):
-    from tests.integration.checkout.admin.test_review import record_post
+    from tests.integration.checkout.dispensing.admin.test_review import record_post
 
     order = order_for(rx_drug)
 
@@ -162,7 +162,7 @@ def test_an_outsiders_attempt_on_the_review_page_is_logged_without_data(
 ):
     from checkout.dispensing.models import HealthDataAccess
     from pharmacy.staff.roles import PRICE_EDITORS
-    from tests.integration.checkout.admin.conftest import staff_in
+    from tests.integration.checkout.dispensing.admin.conftest import staff_in
 
     order = order_for(rx_drug)
     editor = staff_in(PRICE_EDITORS)

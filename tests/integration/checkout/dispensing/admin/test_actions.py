@@ -9,7 +9,7 @@ from checkout.dispensing.models import Prescription
 from checkout.orders.models import OrderEvent
 from checkout.orders.workflow import OrderStatus
 from tests.checkout_helpers import pharmacist_checks_record
-from tests.integration.checkout.admin.conftest import (
+from tests.integration.checkout.dispensing.admin.conftest import (
     action_url,
     html,
     messages_of,

@@ -123,16 +123,7 @@ class PatientDetailsView(
             if refill is not None:
                 return refills.refill_patient_initial(record=refill)
             return {}
-        return {
-            "full_name": patient.full_name,
-            "date_of_birth": patient.date_of_birth,
-            "allergies": patient.allergies,
-            "medical_conditions": patient.medical_conditions,
-            "current_medicines": patient.current_medicines,
-            "counselling": {True: "yes", False: "no"}.get(patient.counselling_wanted),
-            "counselling_phone": patient.counselling_phone,
-            "counselling_best_time": patient.counselling_best_time,
-        }
+        return prescriptions.patient_form_initial(patient=patient)
 
     def form_valid(self, form):
         prescriptions.patient_details_save(

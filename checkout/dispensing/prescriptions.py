@@ -129,6 +129,25 @@ def _basket_one_to_one(*, basket, model):
     return relation.get_cached_value(basket)
 
 
+def patient_form_initial(*, patient: PatientDetails, counselling: bool = True) -> dict:
+    """The checkout's patient form filled in from these details; without
+    ``counselling``, the counselling questions are left to ask again."""
+    initial = {
+        "full_name": patient.full_name,
+        "date_of_birth": patient.date_of_birth,
+        "allergies": patient.allergies,
+        "medical_conditions": patient.medical_conditions,
+        "current_medicines": patient.current_medicines,
+    }
+    if counselling:
+        initial.update(
+            counselling={True: "yes", False: "no"}.get(patient.counselling_wanted),
+            counselling_phone=patient.counselling_phone,
+            counselling_best_time=patient.counselling_best_time,
+        )
+    return initial
+
+
 def patient_details_save(*, basket, data: dict) -> None:
     """Keep the patient's details with the basket until the order is placed."""
     fields = {

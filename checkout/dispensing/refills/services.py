@@ -52,10 +52,5 @@ def refill_patient_initial(*, record: PrescriptionRecord) -> dict:
     patient = PatientDetails.objects.filter(order=record.prescription.order_id).first()
     if patient is None or record.prescription.order_id is None:
         return {}
-    return {
-        "full_name": patient.full_name,
-        "date_of_birth": patient.date_of_birth,
-        "allergies": patient.allergies,
-        "medical_conditions": patient.medical_conditions,
-        "current_medicines": patient.current_medicines,
-    }
+    # Counselling is asked afresh for each fill.
+    return prescriptions.patient_form_initial(patient=patient, counselling=False)

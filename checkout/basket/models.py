@@ -7,8 +7,8 @@ from pharmacy.core import cache as catalogue_cache
 
 
 class Basket(AbstractBasket):
-    # Oscar's cached lines, and the same lines with their packs' facts (see
-    # all_lines): rebuilt whenever Oscar starts its lines afresh.
+    # Oscar's cached lines, and the same lines with their packs' drugs and
+    # classes (see all_lines): rebuilt whenever Oscar starts its lines afresh.
     _lines_with_packs = (None, None)
 
     def all_lines(self):

@@ -100,6 +100,7 @@ def order_act(
             finishing.action_finish(
                 action=action,
                 order=order,
+                payment=payment,
                 actor=actor,
                 reason=reason,
                 note=_joined(reason, money.note, note),

@@ -26,15 +26,19 @@ def action_finish(
     *,
     action: Action,
     order,
+    payment,
     actor,
     note: str = "",
     reason: str = "",
     email_context: dict | None = None,
 ) -> None:
     """Apply ``action``'s effects, move the order to the status it ends in
-    and record who did it; then queue its email (sent after the commit)."""
+    and record who did it; then queue its email (sent after the commit).
+    ``payment`` is the order's, locked with it."""
     for effect in action.effects:
-        _EFFECTS[effect](order=order, actor=actor, reason=reason, note=note)
+        _EFFECTS[effect](
+            order=order, payment=payment, actor=actor, reason=reason, note=note
+        )
     from_status = "" if not action.starts_from else order.status
     if action.ends_in is not None and action.starts_from:
         try:
@@ -83,10 +87,9 @@ def _stock_shipped(*, order, note, **_) -> None:
             line.stockrecord.consume_allocation(line.quantity)
 
 
-def _approval_withdrawn(*, order, actor, **_) -> None:
+def _approval_withdrawn(*, order, payment, actor, **_) -> None:
     """An approval whose capture is still waiting for Stripe's answer no
     longer stands: when the answer comes, it is recorded as money only."""
-    payment = ledger.payment_of(order, lock=True)
     if (
         payment.state == PaymentState.CAPTURE_REQUESTED
         and payment.pending_action == APPROVE.name

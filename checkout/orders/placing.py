@@ -174,7 +174,7 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
         status=PLACE.ends_in,
         guest_email=attempt.guest_email or "",
     )
-    ledger.payment_record(order=order, attempt=attempt)
+    payment = ledger.payment_record(order=order, attempt=attempt)
     _reviews_changed(basket=basket, attempt=attempt)
     PatientDetails.objects.filter(basket=basket).update(order=order, basket=None)
     Prescription.objects.filter(basket=basket).update(order=order, basket=None)
@@ -185,6 +185,7 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
     finishing.action_finish(
         action=PLACE,
         order=order,
+        payment=payment,
         actor=attempt.user,
         note=attempt.get_payment_method_display(),
     )

@@ -60,14 +60,7 @@ def _locked_payment(payment_id: int) -> tuple[Order, OrderPayment]:
 
 
 def _done(payment: OrderPayment, to: PaymentState, **fields) -> None:
-    ledger.payment_move(
-        payment,
-        to,
-        pending_action="",
-        pending_actor=None,
-        pending_reason="",
-        **fields,
-    )
+    ledger.payment_move(payment, to, **ledger.NOTHING_PENDING, **fields)
 
 
 def _capture_recorded(payment_id: int, result: CaptureResult) -> OrderPayment:
@@ -84,7 +77,7 @@ def _capture_recorded(payment_id: int, result: CaptureResult) -> OrderPayment:
             note = f"Card payment of {result.captured} captured"
             if approving == APPROVE.name:
                 finishing.action_finish(
-                    action=APPROVE, order=order, actor=actor, note=note
+                    action=APPROVE, order=order, payment=payment, actor=actor, note=note
                 )
             else:
                 _money_noted(order, note=f"{note}; the order is not approved.")
@@ -95,6 +88,7 @@ def _capture_recorded(payment_id: int, result: CaptureResult) -> OrderPayment:
             finishing.action_finish(
                 action=PAYMENT_PROBLEM,
                 order=order,
+                payment=payment,
                 actor=actor,
                 note=result.problem,
                 email_context=pay_again_email(order=order, result=result),
@@ -168,6 +162,7 @@ def _release_recorded(payment_id: int) -> OrderPayment:
         finishing.action_finish(
             action=ACTIONS[name],
             order=order,
+            payment=payment,
             actor=actor,
             reason=reason,
             note=f"{reason}\n{note}",

@@ -17,7 +17,6 @@ from checkout.orders.models import OrderEvent
 from checkout.orders.workflow import (
     CANCEL,
     DISPATCH,
-    REFUND,
     REJECT,
     action_for_history,
 )
@@ -60,7 +59,6 @@ def _with_reason(note: str) -> list[str]:
 DETAILS = {
     REJECT.name: _with_reason,
     CANCEL.name: _with_reason,
-    REFUND.name: _with_reason,
     DISPATCH.name: _dispatch_details,
 }
 

@@ -75,12 +75,14 @@ def release_request(*, payment: OrderPayment, actor, action: str, reason: str):
     )
 
 
+# A payment with no action waiting for Stripe's answer.
+NOTHING_PENDING = {"pending_action": "", "pending_actor": None, "pending_reason": ""}
+
+
 def payment_pending_clear(payment: OrderPayment) -> None:
     """Forget the action waiting for Stripe's answer: the answer, when it
     comes, is recorded as money only."""
-    payment_fields_set(
-        payment, pending_action="", pending_actor=None, pending_reason=""
-    )
+    payment_fields_set(payment, **NOTHING_PENDING)
 
 
 def payment_fields_set(payment: OrderPayment, **fields) -> None:

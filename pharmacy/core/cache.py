@@ -67,15 +67,25 @@ def catalogue_version() -> int:
     return version
 
 
+_NOT_STORED = object()
+
+
+def _at_current_version(key: str) -> tuple[int | None, Any]:
+    """(the current version, or None if the cache has none; what is stored
+    under `key` if it was stored at that version, else _NOT_STORED), in one
+    round trip: everything is stored beside the version it was read at."""
+    found = _cache().get_many([VERSION_KEY, key])
+    version, stored = found.get(VERSION_KEY), found.get(key)
+    if version is None or stored is None or stored[0] != version:
+        return version, _NOT_STORED
+    return version, stored[1]
+
+
 def shared_page_get(*, key: str) -> Any | None:
     """The page stored under `key`, if it was rendered at the current
     catalogue version; else None. One round trip to the cache."""
-    found = _cache().get_many([VERSION_KEY, key])
-    stored = found.get(key)
-    if stored is None or VERSION_KEY not in found:
-        return None
-    rendered_at, page = stored
-    return page if rendered_at == found[VERSION_KEY] else None
+    _, page = _at_current_version(key)
+    return None if page is _NOT_STORED else page
 
 
 def shared_page_store(*, key: str, rendered_at: int, page: Any) -> None:
@@ -92,10 +102,9 @@ def versioned(*, key: str, compute: Callable[[], T]) -> T:
     on every shopper's request (a drug's strengths, the licensed states); a
     decision that must see the table itself (placing an order) reads it
     directly instead."""
-    found = _cache().get_many([VERSION_KEY, key])
-    version, stored = found.get(VERSION_KEY), found.get(key)
-    if version is not None and stored is not None and stored[0] == version:
-        return stored[1]
+    version, value = _at_current_version(key)
+    if value is not _NOT_STORED:
+        return value
     if version is None:
         version = catalogue_version()
     # Read after the version: a change committed meanwhile bumps it again, so

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from checkout.dispensing import pharmacist, prescriptions, records
 from checkout.dispensing.models import Prescription
+from checkout.dispensing.refills import rules as refill_rules
 
 
 def order_prescription(*, order) -> Prescription | None:
@@ -17,21 +18,35 @@ def order_prescription(*, order) -> Prescription | None:
 
 def approval_refusals(*, order) -> list[str]:
     """Everything that stops a pharmacist approving the order now: no
-    prescription at all, the prescription record's refusals, then each
-    clinical flag not yet acknowledged."""
-    if (
-        prescriptions.order_needs_prescription(order=order)
-        and order_prescription(order=order) is None
-    ):
+    prescription at all, the prescription record's refusals, a refill too
+    early, then each clinical flag not yet acknowledged."""
+    prescription = order_prescription(order=order)
+    if prescriptions.order_needs_prescription(order=order) and prescription is None:
         return ["This order has no prescription to approve."]
     record = records.record_for(order=order)
     refusals = records.approval_refusals(order=order, record=record)
+    if record is not None and prescription.source == Prescription.Source.REFILL:
+        refusals += _refill_too_early(record=record)
     flags = pharmacist.order_flags(order=order, record=record)
     refusals += [
         f"Acknowledge the flag first: {flag.title}."
         for flag in pharmacist.unacknowledged_flags(order=order, flags=flags)
     ]
     return refusals
+
+
+def _refill_too_early(*, record) -> list[str]:
+    """The too-early rule the customer met when requesting the refill, asked
+    again: another fill may have been approved since."""
+    early = refill_rules.too_early(record=record)
+    if early is None:
+        return []
+    day = timezone.localdate(early.allowed_from)
+    return [
+        f"Too early to refill: the last fill ({early.days} days' supply) has "
+        f"about {early.days_left} days left; a refill may be approved from "
+        f"{day:%B} {day.day}, {day.year}."
+    ]
 
 
 def dispatch_refusals(*, order) -> list[str]:

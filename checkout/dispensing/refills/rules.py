@@ -138,6 +138,40 @@ def _pending_refill(record: PrescriptionRecord) -> Order | None:
     ).first()
 
 
+@dataclass(frozen=True)
+class TooEarly:
+    days: int  # the last fill's days of supply
+    days_left: int  # whole days of it left now
+    allowed_from: datetime.datetime
+
+
+def too_early(
+    *, record: PrescriptionRecord, now: datetime.datetime | None = None
+) -> TooEarly | None:
+    """Whether the last approved fill of ``record`` still has more than the
+    allowed share of its days left. Asked when a refill is requested and
+    again when it is approved, since two refills requested at once both pass
+    the first question."""
+    history = fills(record=record)
+    if not history:
+        return None
+    last = history[-1]
+    days = days_of_supply(record=record, tablets=last.tablets)
+    runs_out = supply_runs_out(record=record, fill=last)
+    if not days or runs_out is None:
+        return None
+    now = now or timezone.now()
+    days_left = (runs_out - now).total_seconds() / 86400
+    share = settings.REFILL_TOO_EARLY_SHARE_LEFT
+    if days_left <= share * days:
+        return None
+    return TooEarly(
+        days=days,
+        days_left=math.floor(days_left),
+        allowed_from=runs_out - datetime.timedelta(days=share * days),
+    )
+
+
 def refill_refusal(
     *, record: PrescriptionRecord, now: datetime.datetime | None = None
 ) -> str | None:
@@ -158,23 +192,14 @@ def refill_refusal(
         )
     if _pending_refill(record) is not None:
         return f"A refill of prescription {rx} is already waiting for our pharmacist."
-    history = fills(record=record)
-    if history:
-        last = history[-1]
-        days = days_of_supply(record=record, tablets=last.tablets)
-        runs_out = supply_runs_out(record=record, fill=last)
-        if days and runs_out:
-            days_left = (runs_out - now).total_seconds() / 86400
-            if days_left > settings.REFILL_TOO_EARLY_SHARE_LEFT * days:
-                allowed = runs_out - datetime.timedelta(
-                    days=settings.REFILL_TOO_EARLY_SHARE_LEFT * days
-                )
-                day = timezone.localdate(allowed)
-                return (
-                    f"It is too early to refill prescription {rx}: your last supply "
-                    f"of {days} days has about {math.floor(days_left)} days left. "
-                    f"You can request a refill from {day:%B} {day.day}, {day.year}."
-                )
+    early = too_early(record=record, now=now)
+    if early is not None:
+        day = timezone.localdate(early.allowed_from)
+        return (
+            f"It is too early to refill prescription {rx}: your last supply "
+            f"of {early.days} days has about {early.days_left} days left. "
+            f"You can request a refill from {day:%B} {day.day}, {day.year}."
+        )
     market = markets.current_market()
     market_refusal = markets.strength_sale_refusal(
         strength=record.strength, market=market

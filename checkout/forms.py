@@ -7,7 +7,7 @@ from oscar.apps.checkout.forms import *  # noqa: F403
 from oscar.apps.checkout.forms import GatewayForm as OscarGatewayForm
 from oscar.apps.checkout.forms import ShippingAddressForm as OscarShippingAddressForm
 
-from checkout.dispensing import prescriptions
+from checkout.dispensing import prescriptions, sources
 from checkout.dispensing.models import Prescription
 from checkout.payments.states import PaymentMethod
 from pharmacy.compliance import licensing
@@ -119,7 +119,7 @@ class PatientDetailsForm(forms.Form):
 class PrescriptionForm(forms.Form):
     source = forms.ChoiceField(
         label="How will you give us the prescription?",
-        choices=Prescription.Source.choices,
+        choices=sources.CHECKOUT_CHOICES,
         widget=forms.RadioSelect,
         initial=Prescription.Source.UPLOAD,
     )

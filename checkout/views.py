@@ -23,7 +23,7 @@ from oscar.apps.checkout.utils import CheckoutSessionData
 from oscar.apps.order.models import Order
 
 from checkout.basket.models import Basket
-from checkout.dispensing import prescriptions
+from checkout.dispensing import prescriptions, sources
 from checkout.dispensing.refills import reminders as refill_reminders
 from checkout.dispensing.refills import rules as refill_rules
 from checkout.dispensing.refills import services as refills
@@ -61,10 +61,13 @@ class PharmacyCheckoutMixin:
             )
 
     def check_prescription_is_captured(self, request):
+        # The rule placing the order applies (placing.prescription_check).
         basket = request.basket
         if prescriptions.basket_needs_prescription(
             basket=basket
-        ) and not prescriptions.basket_prescription_captured(basket=basket):
+        ) and not sources.basket_prescription_source_present(
+            basket=basket, user=request.user
+        ):
             raise exceptions.FailedPreCondition(
                 url=reverse("checkout:prescription"),
                 message="Please give us your prescription.",
@@ -89,6 +92,14 @@ DETAILS_CAPTURED = [
     "check_shipping_data_is_captured",
     "check_delivery_state_is_licensed",
 ]
+
+
+# A refusal at "Place order" that a checkout step can put right: the note on
+# the attempt, and the step the shopper goes back to.
+STEP_TO_FIX = {
+    placing.StateNotLicensed: ("State not licensed", "checkout:shipping-address"),
+    placing.PrescriptionMissing: ("No prescription", "checkout:prescription"),
+}
 
 
 class IndexView(oscar_views.IndexView):
@@ -132,7 +143,9 @@ class PatientDetailsView(
         basket = self.request.basket
         if prescriptions.basket_needs_prescription(
             basket=basket
-        ) and not refills.basket_refill(basket=basket):
+        ) and not sources.basket_prescription_on_file(
+            basket=basket, user=self.request.user
+        ):
             return redirect("checkout:prescription")
         return redirect("checkout:payment-method")
 
@@ -147,7 +160,9 @@ class PrescriptionView(
 
     def dispatch(self, request, *args, **kwargs):
         # A refill is filled from the prescription on file: nothing to upload.
-        if refills.basket_refill(basket=request.basket) is not None:
+        if sources.basket_prescription_on_file(
+            basket=request.basket, user=request.user
+        ):
             return redirect("checkout:payment-method")
         return super().dispatch(request, *args, **kwargs)
 
@@ -190,7 +205,9 @@ class PaymentMethodView(PharmacyCheckoutMixin, oscar_views.PaymentMethodView):
         )
 
     def _render(self, form):
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(
+            self.get_context_data(form=form, card_enabled=stripe_gateway.is_enabled())
+        )
 
 
 class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
@@ -289,15 +306,18 @@ class PaymentDetailsView(PharmacyCheckoutMixin, oscar_views.PaymentDetailsView):
             if method == PaymentMethod.CARD:
                 # Refused before the shopper is sent to pay, as placing would.
                 placing.delivery_check(shipping_address=attempt.shipping_address)
+                placing.prescription_check(basket=basket, user=attempt.user)
                 return self._redirect_to_stripe(attempt, user)
             order = placing.order_place(attempt_id=attempt.pk)
-        except placing.StateNotLicensed as exc:
+        except (placing.StateNotLicensed, placing.PrescriptionMissing) as exc:
+            # Back to the step that can put it right, with the reason.
+            note, step = STEP_TO_FIX[type(exc)]
             CheckoutAttempt.objects.filter(pk=attempt.pk).update(
-                status=CheckoutAttempt.Status.FAILED, note="State not licensed"
+                status=CheckoutAttempt.Status.FAILED, note=note
             )
             self.restore_frozen_basket()
             messages.error(self.request, str(exc))
-            return redirect("checkout:shipping-address")
+            return redirect(step)
         except placing.OrderNotPlaced as exc:
             self.restore_frozen_basket()
             return self.render_preview(self.request, error=str(exc))

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from catalog.views import HomeView, SearchView
+from pharmacy.accounts import order_views as account_order_views
 from pharmacy.accounts import views as account_views
 from pharmacy.core import views
 from pharmacy.staff import views as staff_views
@@ -30,6 +31,12 @@ urlpatterns = [
     # Ours in place of Oscar's search page (same URL, so Oscar's links still work).
     path("search/", SearchView.as_view(), name="search"),
     path("legal/", include("pharmacy.compliance.urls")),
+    # A guest order's "create an account": registration for the order's email.
+    path(
+        "prescriptions/guest/<str:order_number>/<str:hash>/",
+        account_order_views.GuestAccountView.as_view(),
+        name="guest-account",
+    ),
     path("prescriptions/", include("checkout.dispensing.refills.urls")),
     # The back office is the Django admin; Oscar's dashboard is not offered.
     re_path(r"^dashboard/", RedirectView.as_view(url="/admin/", permanent=False)),

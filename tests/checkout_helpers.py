@@ -68,16 +68,22 @@ def checkout_attempt(
     email: str = "guest@example.com",
     with_prescription: bool = True,
     prescription_file: SimpleUploadedFile | None = None,
+    prescriber: dict | None = None,
     amount: Decimal | None = None,
 ) -> CheckoutAttempt:
     """What pressing "Place order" records, built without the views. The
-    prescription is a small PNG unless ``prescription_file`` is given."""
+    prescription is a small PNG unless ``prescription_file`` is given, or the
+    ``prescriber``'s name, phone and NPI are."""
     basket.strategy = Selector().strategy()
     _, _, total = placing.basket_total(basket=basket, shipping_method_code=shipping)
     prescriptions.patient_details_save(
         basket=basket, data={"full_name": "Alex Rivera", "date_of_birth": ADULT_DOB}
     )
-    if with_prescription:
+    if prescriber is not None:
+        prescriptions.prescription_save(
+            basket=basket, data={"source": "prescriber", **prescriber}, upload_kind=None
+        )
+    elif with_prescription:
         upload = prescription_file or png_upload()
         prescriptions.prescription_save(
             basket=basket,

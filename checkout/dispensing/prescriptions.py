@@ -206,10 +206,6 @@ def basket_patient_captured(*, basket) -> bool:
     return basket_patient(basket=basket) is not None
 
 
-def basket_prescription_captured(*, basket) -> bool:
-    return basket_prescription(basket=basket) is not None
-
-
 FILE_KIND_LABELS = {
     "application/pdf": "a PDF",
     "image/jpeg": "a JPEG photo or scan",
@@ -232,14 +228,19 @@ def basket_checkout_review(*, basket) -> CheckoutReview | None:
     prescription = basket_prescription(basket=basket)
     if patient is None:
         return None
+    described = ""
     if prescription is None:
-        described = ""
-    elif prescription.source == Prescription.Source.UPLOAD:
+        pass
+    elif prescription.source == Prescription.Source.UPLOAD and prescription.file:
         kind = FILE_KIND_LABELS.get(prescription.file_content_type, "a file")
         described = f"Uploaded: {kind}"
-    else:
+    elif prescription.source == Prescription.Source.PRESCRIBER and (
+        prescription.prescriber_name and prescription.prescriber_npi
+    ):
         described = (
             f"We will ask your prescriber, {prescription.prescriber_name} "
             f"(NPI {prescription.prescriber_npi})"
         )
+    # A refill says so in its own note; anything else has no source, and
+    # checkout sends the shopper back to give one.
     return CheckoutReview(patient_name=patient.full_name, prescription=described)

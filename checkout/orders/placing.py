@@ -16,6 +16,7 @@ from catalog.partner.models import StockRecord
 from catalog.partner.strategy import Selector
 from catalog.reviews import selectors as review_selectors
 from checkout.basket.models import Basket
+from checkout.dispensing import prescriptions, sources
 from checkout.dispensing.models import PatientDetails, Prescription
 from checkout.orders import finishing
 from checkout.orders.models import CheckoutAttempt
@@ -46,6 +47,30 @@ def delivery_check(*, shipping_address: dict) -> None:
     )
     if refusal:
         raise StateNotLicensed(refusal)
+
+
+class PrescriptionMissing(OrderNotPlaced):
+    """A prescription-only order with no prescription source."""
+
+
+PRESCRIPTION_MISSING = (
+    "We need your prescription before we can place this order: upload it, or "
+    "give us your prescriber's details."
+)
+
+
+def prescription_check(*, basket: Basket, user) -> None:
+    """Refuse a prescription-only order with no prescription file, no
+    prescriber details and no prescription on file for ``user``
+    (``sources.prescription_source_present``). Every path that places an order
+    passes here; the checkout also asks before sending a shopper to pay."""
+    if not prescriptions.basket_needs_prescription(basket=basket):
+        return
+    prescription = (
+        Prescription.objects.select_for_update().filter(basket=basket).first()
+    )
+    if not sources.prescription_source_present(prescription=prescription, user=user):
+        raise PrescriptionMissing(PRESCRIPTION_MISSING)
 
 
 def basket_total(*, basket: Basket, shipping_method_code: str):
@@ -162,6 +187,7 @@ def order_place(
 
 
 def _place(*, attempt, basket, method, charge, total) -> Order:
+    prescription_check(basket=basket, user=attempt.user)
     _lock_and_check_stock(basket=basket)
     order = OrderCreator().place_order(
         basket=basket,

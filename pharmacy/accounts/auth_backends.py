@@ -47,10 +47,29 @@ class UsernameBackend(ModelBackend):
 
 
 def axes_username(request, credentials) -> str:
-    """What django-axes counts failures against: the submitted username or
-    email, case-folded so "Pharmacist" and "pharmacist" share one counter."""
-    value = (credentials or {}).get("username") or ""
-    return value.strip().lower()
+    """What django-axes counts failures against: the account the typed name
+    means, so its username and its email share one counter (ten wrong codes
+    for "review-moderator" lock "review-moderator@..." too). An account is
+    counted under its email (its username if it has none); a name that is no
+    account's is counted as typed. Case-folded either way."""
+    typed = ((credentials or {}).get("username") or "").strip()
+    account = _account_named(typed) if typed else None
+    if account is None:
+        return typed.lower()
+    return (account.email or account.get_username()).strip().lower()
+
+
+def _account_named(typed: str):
+    """The account a sign-in name means, as the backends read it: a username,
+    or (with an "@") an email."""
+    users = get_user_model().objects
+    field = get_user_model().USERNAME_FIELD
+    account = users.filter(**{f"{field}__iexact": typed}).order_by("pk").first()
+    if account is None and "@" in typed:
+        account = (
+            users.filter(email__iexact=normalise_email(typed)).order_by("pk").first()
+        )
+    return account
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.contrib.auth import logout as auth_logout
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import generic
 from oscar.apps.customer import views as oscar_views
+from oscar.apps.customer.mixins import AnonymousOrderMixin
 from oscar.apps.order.models import Order
 
 from checkout.orders import tracking
+from pharmacy.accounts import views as account_views
 
 
 class LogoutView(generic.TemplateView):
@@ -59,3 +62,44 @@ class OrderDetailView(oscar_views.OrderDetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["timeline"] = tracking.order_timeline(order=self.object)
         return ctx
+
+
+class GuestAccountView(_GuestOrderMixin, AnonymousOrderMixin, generic.FormView):
+    """Refills need an account: a guest asks for one from their order's page.
+    It is registration, for the order's email: the same "check your inbox"
+    whatever the address, and the account opens (with the order in it) only
+    when the emailed link is followed (registration.account_activate)."""
+
+    template_name = "refills/guest_account.html"
+    form_class = account_views.RegistrationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        # The same proof Oscar's guest order page asks for: the link's hash and
+        # the order's email, entered once in this browser.
+        self.order = self.get_object()
+        if self.order is None:
+            return redirect(
+                "customer:anon-order-form",
+                order_number=kwargs["order_number"],
+                hash=kwargs["hash"],
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # The order's email, which its link proves; not something to retype.
+        form.fields["email"].disabled = True
+        form.fields.pop("redirect_url", None)
+        return form
+
+    def get_initial(self):
+        return {"email": self.order.guest_email}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["order"] = self.order
+        return ctx
+
+    def form_valid(self, form):
+        form.cleaned_data["redirect_url"] = reverse("refills:list")
+        return account_views.check_inbox(self.request, form)

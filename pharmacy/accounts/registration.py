@@ -15,6 +15,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlencode, urlsafe_base64_decode, urlsafe_base64_encode
 from oscar.apps.customer.forms import generate_username
 from oscar.apps.customer.utils import normalise_email
+from oscar.apps.order.models import Order
 from oscar.core.compat import existing_user_fields
 
 from pharmacy.core.emails import account_email_send
@@ -75,6 +76,12 @@ def account_activate(*, uidb64: str, token: str):
         return None
     if user.is_active or not default_token_generator.check_token(user, token):
         return None
-    user.is_active = True
-    user.save(update_fields=["is_active"])
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        # The link proved the address: the guest orders placed with it are
+        # this customer's (how a guest's "create an account" gets its order).
+        Order.objects.filter(user__isnull=True, guest_email__iexact=user.email).update(
+            user=user
+        )
     return user

@@ -29,7 +29,7 @@ class RegistrationForm(EmailUserCreationForm):
         pass  # the email is not unique-checked here, on purpose
 
 
-def _check_inbox(request, form):
+def check_inbox(request, form):
     registration.registration_request(
         email=form.cleaned_data["email"],
         password=form.cleaned_data["password1"],
@@ -42,7 +42,7 @@ class AccountRegistrationView(OscarAccountRegistrationView):
     form_class = RegistrationForm
 
     def form_valid(self, form):
-        return _check_inbox(self.request, form)
+        return check_inbox(self.request, form)
 
 
 class AccountAuthView(OscarAccountAuthView):
@@ -51,7 +51,7 @@ class AccountAuthView(OscarAccountAuthView):
     def validate_registration_form(self):
         form = self.get_registration_form(bind_data=True)
         if form.is_valid():
-            return _check_inbox(self.request, form)
+            return check_inbox(self.request, form)
         return self.render_to_response(self.get_context_data(registration_form=form))
 
 

@@ -14,9 +14,4 @@ urlpatterns = [
         views.UnsubscribeView.as_view(),
         name="unsubscribe",
     ),
-    path(
-        "guest/<str:order_number>/<str:hash>/",
-        views.GuestAccountView.as_view(),
-        name="guest-account",
-    ),
 ]

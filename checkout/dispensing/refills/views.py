@@ -1,15 +1,12 @@
 """The customer's side of refills: "Your prescriptions", requesting a refill,
-reminders on and off, transfers, and an account from a guest order."""
+reminders on and off, and transfers. (An account from a guest order is
+pharmacy/accounts/order_views.py: it registers like any account.)"""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views import generic
-from oscar.apps.customer.forms import EmailUserCreationForm
-from oscar.apps.customer.mixins import AnonymousOrderMixin
-from oscar.apps.order.models import Order
 
 from checkout.dispensing.refills import reminders, rules, services, transfers
 from checkout.dispensing.refills.forms import TransferRequestForm
@@ -120,53 +117,5 @@ class TransferRequestView(LoginRequiredMixin, generic.FormView):
             self.request,
             "Thank you. Our pharmacist will contact your pharmacy to transfer the "
             "prescription, and we will email you when it is done.",
-        )
-        return redirect("refills:list")
-
-
-class GuestAccountView(AnonymousOrderMixin, generic.FormView):
-    """Refills need an account: a guest creates one from their order, which
-    then belongs to it (the order's email link proves who they are)."""
-
-    template_name = "refills/guest_account.html"
-    form_class = EmailUserCreationForm
-
-    def dispatch(self, request, *args, **kwargs):
-        # The same proof Oscar's guest order page asks for: the link's hash and
-        # the order's email, entered once in this browser.
-        self.order = self.get_object()
-        if self.order is None:
-            return redirect(
-                "customer:anon-order-form",
-                order_number=kwargs["order_number"],
-                hash=kwargs["hash"],
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        # The order's email, which its link proves; not something to retype.
-        form.fields["email"].disabled = True
-        form.fields.pop("redirect_url", None)
-        return form
-
-    def get_initial(self):
-        return {"email": self.order.guest_email}
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["order"] = self.order
-        return ctx
-
-    def form_valid(self, form):
-        user = form.save()
-        Order.objects.filter(pk=self.order.pk, user__isnull=True).update(user=user)
-        login(
-            self.request, user, backend="pharmacy.accounts.auth_backends.EmailBackend"
-        )
-        messages.success(
-            self.request,
-            "Your account is ready and your order is in it. Once our pharmacist has "
-            "approved the prescription, you can request refills here.",
         )
         return redirect("refills:list")

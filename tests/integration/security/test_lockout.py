@@ -145,3 +145,62 @@ def test_a_superuser_unlocks_an_account_in_the_admin(client):
     assert not AccessAttempt.objects.exists()
     response = storefront_sign_in(client, email=customer.email, password=PASSWORD)
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.no_auto_otp
+def test_wrong_codes_for_a_username_lock_the_same_account_by_its_email(client):
+    staff = UserFactory(
+        username="review-moderator",
+        email="review-moderator@pharmacy.example",
+        is_staff=True,
+    )
+    device = totp_device_for(staff)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        admin_sign_in(
+            client, username="review-moderator", password=PASSWORD, code="000000"
+        )
+
+    by_email = admin_sign_in(
+        client,
+        username="Review-Moderator@pharmacy.example",
+        password=PASSWORD,
+        code=totp_code(device),
+    )
+
+    assert by_email.status_code == 429
+    assert client.get("/admin/").status_code == 302  # still signed out
+
+
+@pytest.mark.django_db
+@pytest.mark.no_auto_otp
+def test_wrong_passwords_by_email_lock_the_same_account_by_its_username(client):
+    staff = UserFactory(
+        username="pharmacist", email="pharmacist@pharmacy.example", is_staff=True
+    )
+    device = totp_device_for(staff)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        admin_sign_in(client, username="pharmacist@pharmacy.example", password=WRONG)
+
+    by_username = admin_sign_in(
+        client, username="pharmacist", password=PASSWORD, code=totp_code(device)
+    )
+
+    assert by_username.status_code == 429
+
+
+@pytest.mark.django_db
+def test_one_accounts_lock_leaves_another_account_open(client):
+    locked = UserFactory(email="locked@example.com")
+    other = UserFactory(email="other@example.com")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        storefront_sign_in(client, email=locked.email, password=WRONG)
+
+    assert (
+        storefront_sign_in(client, email=locked.email, password=PASSWORD).status_code
+        == 429
+    )
+    assert (
+        storefront_sign_in(client, email=other.email, password=PASSWORD).status_code
+        == 302
+    )

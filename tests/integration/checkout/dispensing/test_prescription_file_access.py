@@ -139,14 +139,14 @@ def test_file_missing_from_storage_is_404(pharmacist_client, prescription):
 
 def test_prescription_without_a_file_is_404(pharmacist_client, drug):
     order = place_order(
-        product=drug.product.children.order_by("pk").first(), with_prescription=False
+        product=drug.product.children.order_by("pk").first(),
+        prescriber={
+            "prescriber_name": "Dr Jane Okafor",
+            "prescriber_phone": "+12175550123",
+            "prescriber_npi": "1234567893",
+        },
     )
-    prescriber_only = Prescription.objects.create(
-        order=order,
-        source=Prescription.Source.PRESCRIBER,
-        prescriber_name="Dr Jane Okafor",
-        prescriber_npi="1234567893",
-    )
+    prescriber_only = Prescription.objects.get(order=order)
 
     assert pharmacist_client.get(file_url(prescriber_only)).status_code == 404
 

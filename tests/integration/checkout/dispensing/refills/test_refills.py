@@ -174,54 +174,6 @@ def RX_OF(record) -> str:
     return f"RX-{record.pk:06d}"
 
 
-def test_a_guest_creates_an_account_from_the_order_and_can_then_refill(
-    client, pack, pharmacist
-):
-    from tests.checkout_helpers import place_order
-
-    order = place_order(product=pack)  # a guest order
-    actions.order_approve(order=order, actor=pharmacist)
-    link = {"order_number": order.number, "hash": order.verification_hash()}
-    url = reverse("refills:guest-account", kwargs=link)
-    # Oscar's proof of a guest order: the link and the order's email, once.
-    assert client.get(url)["Location"] == reverse(
-        "customer:anon-order-form", kwargs=link
-    )
-    client.post(
-        reverse("customer:anon-order-form", kwargs=link), {"email": "guest@example.com"}
-    )
-    status = client.get(reverse("customer:anon-order", kwargs=link))
-    assert "Refills need an account" in text(page(status))
-
-    response = client.post(
-        url,
-        {"password1": "a-long-new-passphrase", "password2": "a-long-new-passphrase"},
-    )
-
-    assert response["Location"] == reverse("refills:list")
-    order.refresh_from_db()
-    assert order.user.email == "guest@example.com"
-    body = text(page(client.get(reverse("refills:list"))))
-    assert RX_OF(order.prescription.record) in body
-
-
-def test_the_guest_account_link_needs_the_orders_hash_and_email(client, pack):
-    from tests.checkout_helpers import place_order
-
-    order = place_order(product=pack)
-    link = {"order_number": order.number, "hash": "not-the-hash"}
-    client.post(
-        reverse("customer:anon-order-form", kwargs=link), {"email": "guest@example.com"}
-    )
-    response = client.post(
-        reverse("refills:guest-account", kwargs=link),
-        {"password1": "a-long-new-passphrase", "password2": "a-long-new-passphrase"},
-    )
-    assert response.status_code == 302
-    order.refresh_from_db()
-    assert order.user is None
-
-
 def test_refill_replaces_other_basket_contents_and_says_so(
     client, customer, record, first_order, drug
 ):

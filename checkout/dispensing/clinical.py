@@ -5,34 +5,16 @@ Plain functions over plain values, so each rule is tested alone:
 - the patient's current medicines or conditions matching the drug's
   interaction and caution words (catalog.DrugCaution, data per drug);
 - the patient aged 65 or over.
-Days of supply from the directions are shown beside the flags.
+Days of supply at the prescribed dose are shown beside the flags. The dose is
+what directions.directions_read read from the directions, or what the
+pharmacist entered when it could not read them (records.record_dose).
 """
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal
 
 SENIOR_AGE = 65
-
-_NUMBER_WORDS = {
-    "once": 1,
-    "one": 1,
-    "twice": 2,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-}
-_LATIN = {"qd": 1, "od": 1, "daily": 1, "bid": 2, "bd": 2, "tid": 3, "tds": 3, "qid": 4}
-_DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*mg\b", re.IGNORECASE)
-_TIMES = re.compile(
-    r"\b(\d+|once|twice|one|two|three|four|five|six)\s*(?:times?\s*)?"
-    r"(?:a|per|each)?\s*day\b|\b(\d+|once|twice|one|two|three|four|five|six)\s+"
-    r"times?\s+daily\b|\b(once|twice)\s+daily\b",
-    re.IGNORECASE,
-)
-_LATIN_RE = re.compile(r"\b(qd|od|bid|bd|tid|tds|qid)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,38 +25,6 @@ class Flag:
     code: str
     title: str
     detail: str
-
-
-def _count(word: str) -> int | None:
-    word = word.lower()
-    if word.isdigit():
-        return int(word)
-    return _NUMBER_WORDS.get(word)
-
-
-def parse_directions(*, directions: str) -> tuple[Decimal, int] | None:
-    """(mg each time, times a day) read from directions such as "10 mg three
-    times a day", "20mg 4 times daily" or "5 mg TID"; None if unclear."""
-    dose = _DOSE.search(directions or "")
-    if dose is None:
-        return None
-    try:
-        mg = Decimal(dose.group(1))
-    except InvalidOperation:
-        return None
-    times = None
-    match = _TIMES.search(directions)
-    if match:
-        times = _count(next(g for g in match.groups() if g))
-    else:
-        latin = _LATIN_RE.search(directions)
-        if latin:
-            times = _LATIN[latin.group(1).lower()]
-        elif re.search(r"\b(daily|a day|every day)\b", directions, re.IGNORECASE):
-            times = 1
-    if not times or mg <= 0:
-        return None
-    return mg, times
 
 
 def daily_dose_mg(*, dose_mg: Decimal, doses_per_day: int) -> Decimal:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from checkout.dispensing import clinical, prescriptions
+from checkout.dispensing.directions import directions_read
 from checkout.dispensing.models import (
     CounsellingRecord,
     FlagAcknowledgement,
@@ -58,12 +59,17 @@ def patient_age(patient: PatientDetails | None) -> int | None:
 def structured_dose(
     record: PrescriptionRecord | None,
 ) -> tuple[Decimal, int] | None:
-    """(mg each time, times a day): as entered, else read from the directions."""
+    """(mg each time, times a day): as saved, else read from the directions
+    (a record saved before the dose was required may lack it)."""
     if record is None:
         return None
     if record.dose_mg and record.doses_per_day:
         return record.dose_mg, record.doses_per_day
-    return clinical.parse_directions(directions=record.directions)
+    reading = directions_read(text=record.directions)
+    if not reading.understood:
+        return None
+    mg = reading.dose_mg(strength_mg=record.strength.mg if record.strength else None)
+    return (mg, reading.times_a_day) if mg else None
 
 
 def order_flags(*, order, record: PrescriptionRecord | None) -> list[clinical.Flag]:

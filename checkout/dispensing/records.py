@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from catalog import selectors
-from checkout.dispensing import clinical, prescriptions
+from checkout.dispensing import prescriptions
+from checkout.dispensing.directions import directions_read
 from checkout.dispensing.models import Prescription, PrescriptionRecord
 from checkout.orders.models import OrderEvent
 
@@ -136,6 +137,84 @@ def initial_quantity_left(
     return quantity_prescribed * (1 + refills_authorised)
 
 
+class DoseUnclear(ValueError):
+    """The dose to save is not settled. ``fields`` are those the pharmacist
+    must fill in or correct; the message says why."""
+
+    def __init__(self, message: str, *, fields: tuple[str, ...]):
+        super().__init__(message)
+        self.fields = fields
+
+
+def record_dose(
+    *,
+    directions: str,
+    strength_mg: Decimal | None,
+    dose_mg: Decimal | None,
+    doses_per_day: int | None,
+) -> tuple[Decimal | None, int | None]:
+    """(mg each time, times a day) that a record saves.
+
+    What the pharmacist entered stands, and a field left blank is read from
+    the directions (directions.directions_read). Raises DoseUnclear when the
+    directions are given but not understood and a field is blank, so nothing
+    is saved as if understood, or when what was entered contradicts what the
+    directions say. Without directions the record is still being written:
+    the fields are kept as entered, and approval says what is missing.
+    """
+    if not (directions or "").strip():
+        return dose_mg, doses_per_day
+    reading = directions_read(text=directions)
+    blank = tuple(
+        name
+        for name, value in (("dose_mg", dose_mg), ("doses_per_day", doses_per_day))
+        if value in (None, "")
+    )
+    if not reading.understood:
+        if blank:
+            raise DoseUnclear(
+                f"We could not read these directions ({reading.reason.rstrip('.')}"
+                "). Enter the dose (mg each time) and the times a day.",
+                fields=blank,
+            )
+        return dose_mg, doses_per_day
+    read_mg = reading.dose_mg(strength_mg=strength_mg)
+    if read_mg is None and dose_mg is None:
+        raise DoseUnclear(
+            "The directions give the dose in tablets: choose the strength, or "
+            "enter the dose (mg each time).",
+            fields=("strength", "dose_mg"),
+        )
+    wrong = tuple(
+        name
+        for name, given, read in (
+            ("dose_mg", dose_mg, read_mg),
+            ("doses_per_day", doses_per_day, reading.times_a_day),
+        )
+        if given is not None and read is not None and given != read
+    )
+    if wrong:
+        each = f", {_mg(read_mg)} each time" if read_mg and reading.mg is None else ""
+        raise DoseUnclear(
+            f"The directions read as {reading.describe()}{each}, which the dose "
+            "or times a day entered contradict: correct one, or empty the dose "
+            "and the times a day to use the directions.",
+            fields=wrong,
+        )
+    return (
+        dose_mg if dose_mg is not None else read_mg,
+        doses_per_day if doses_per_day is not None else reading.times_a_day,
+    )
+
+
+def dose_words(record: PrescriptionRecord) -> str:
+    """ " Dose: 10 mg, 3 times a day.", to confirm what was saved; "" if unset."""
+    if record.dose_mg is None or not record.doses_per_day:
+        return ""
+    times = "once" if record.doses_per_day == 1 else f"{record.doses_per_day} times"
+    return f" Dose: {_mg(record.dose_mg)}, {times} a day."
+
+
 def record_save(*, prescription: Prescription, actor, data: dict) -> PrescriptionRecord:
     """Create or update the order's prescription record from ``data`` (the
     EDITABLE_FIELDS) and note which fields changed in the order's history.
@@ -156,14 +235,20 @@ def record_save(*, prescription: Prescription, actor, data: dict) -> Prescriptio
             for name in EDITABLE_FIELDS
             if name in data and getattr(record, name) != data[name]
         ]
+        dose_before = {"dose_mg": record.dose_mg, "doses_per_day": record.doses_per_day}
         for name in changed:
             setattr(record, name, data[name])
-        if record.dose_mg is None or record.doses_per_day is None:
-            # "10 mg three times a day" gives both; the pharmacist may override.
-            parsed = clinical.parse_directions(directions=record.directions)
-            if parsed is not None:
-                record.dose_mg = record.dose_mg or parsed[0]
-                record.doses_per_day = record.doses_per_day or parsed[1]
+        record.dose_mg, record.doses_per_day = record_dose(
+            directions=record.directions,
+            strength_mg=record.strength.mg if record.strength else None,
+            dose_mg=record.dose_mg,
+            doses_per_day=record.doses_per_day,
+        )
+        changed += [
+            name
+            for name, before in dose_before.items()
+            if name not in changed and before != getattr(record, name)
+        ]
         if record.quantity_left is None:
             record.quantity_left = initial_quantity_left(
                 quantity_prescribed=record.quantity_prescribed,

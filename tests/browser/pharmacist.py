@@ -32,7 +32,7 @@ def transcribe(page: Page, *, tablets: int, strength: str = "baclofen 10 mg") ->
     record.get_by_label("Refills authorised").fill("0")
     record.get_by_role("button", name="Save prescription record").click()
     expect(page.locator(".messagelist .success")).to_have_text(
-        "Prescription record saved."
+        re.compile(r"^Prescription record saved\.")
     )
 
 

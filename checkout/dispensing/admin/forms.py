@@ -3,13 +3,45 @@
 from django import forms
 
 from catalog.models import Drug, Strength
-from checkout.dispensing import prescriptions
+from checkout.dispensing import prescriptions, records
 from checkout.dispensing.models import (
     CounsellingRecord,
     PatientDetails,
     PrescriptionRecord,
 )
 from checkout.dispensing.records import EDITABLE_FIELDS
+
+# What each field left to fill in says when the directions cannot settle it.
+_DOSE_PROMPTS = {
+    "dose_mg": "Enter the dose in mg each time.",
+    "doses_per_day": "Enter the times a day.",
+    "strength": "Choose the strength.",
+}
+DOSE_HELP = (
+    "Left blank, it is read from the directions; when they cannot be read, "
+    "you are asked for it."
+)
+
+
+def dose_check(form: forms.Form, *, strength) -> None:
+    """Ask for the dose and the times a day when the directions cannot give
+    them (records.record_dose, the rule saving applies too): the message
+    beside the directions, a prompt beside each field to fill in."""
+    data = form.cleaned_data
+    if any(name in form.errors for name in ("directions", *_DOSE_PROMPTS)):
+        return
+    try:
+        records.record_dose(
+            directions=data.get("directions", ""),
+            strength_mg=strength.mg if strength else None,
+            dose_mg=data.get("dose_mg"),
+            doses_per_day=data.get("doses_per_day"),
+        )
+    except records.DoseUnclear as exc:
+        form.add_error("directions", str(exc))
+        for name in exc.fields:
+            if name in form.fields:
+                form.add_error(name, _DOSE_PROMPTS[name])
 
 
 class ReasonForm(forms.Form):
@@ -67,8 +99,8 @@ class PrescriptionRecordForm(forms.ModelForm):
             "directions": forms.TextInput(attrs={"size": 40}),
         }
         help_texts = {
-            "dose_mg": "Left blank, it is read from the directions.",
-            "doses_per_day": "Left blank, it is read from the directions.",
+            "dose_mg": DOSE_HELP,
+            "doses_per_day": DOSE_HELP,
             "quantity_left": "Left blank: quantity prescribed × (1 + refills).",
         }
 
@@ -90,6 +122,7 @@ class PrescriptionRecordForm(forms.ModelForm):
         drug, strength = data.get("drug"), data.get("strength")
         if drug and strength and strength.drug_id != drug.pk:
             self.add_error("strength", "That strength belongs to another drug.")
+        dose_check(self, strength=strength)
         return data
 
 

@@ -194,9 +194,13 @@ def _save(which, *, request, order, patient, prescription, flags, forms) -> bool
             # A refill's record is the prescription on file it is filled from.
             if prescription.refill_of_id:
                 prescription = prescription.refill_of.prescription
-            records.record_save(prescription=prescription, actor=actor, data=data)
+            saved = records.record_save(
+                prescription=prescription, actor=actor, data=data
+            )
             _changed(request, order, AccessSubject.PRESCRIPTION_RECORD, "record")
-            messages.success(request, "Prescription record saved.")
+            messages.success(
+                request, f"Prescription record saved.{records.dose_words(saved)}"
+            )
         elif which == "profile":
             if patient is None:
                 messages.error(request, "This order has no patient details.")
@@ -235,7 +239,7 @@ def _save(which, *, request, order, patient, prescription, flags, forms) -> bool
             )
             _changed(request, order, AccessSubject.ORDER_REVIEW, "flag acknowledged")
             messages.success(request, f"Flag acknowledged: {flag.title}.")
-    except pharmacist.NotAllowed as exc:
+    except (pharmacist.NotAllowed, records.DoseUnclear) as exc:
         messages.error(request, str(exc))
         return False
     return True

@@ -22,24 +22,6 @@ BACLOFEN = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("directions", "expected"),
-    [
-        ("10 mg three times a day", (Decimal("10"), 3)),
-        ("Take 20mg 4 times daily", (Decimal("20"), 4)),
-        ("5 mg TID", (Decimal("5"), 3)),
-        ("2.5 mg twice a day", (Decimal("2.5"), 2)),
-        ("25 mg once daily", (Decimal("25"), 1)),
-        ("10 mg daily", (Decimal("10"), 1)),
-        ("one tablet as needed", None),
-        ("10 mg", None),
-        ("", None),
-    ],
-)
-def test_directions_are_read_into_mg_and_times_a_day(directions, expected):
-    assert clinical.parse_directions(directions=directions) == expected
-
-
 def test_days_of_supply_follow_the_prescribed_dose():
     # 90 tablets of 10 mg at 10 mg three times a day.
     assert (

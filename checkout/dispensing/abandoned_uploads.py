@@ -8,8 +8,7 @@ time, and a run that finds nothing does nothing.
 
 import datetime
 import logging
-import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from django.conf import settings
@@ -71,29 +70,23 @@ def abandoned_uploads_delete(*, now: datetime.datetime | None = None) -> Cleanup
     return counts
 
 
-def _root(folder: str) -> Path:
-    return Path(prescription_storage().path(folder))
-
-
 def _stored_stems() -> set[str]:
     names = Prescription.objects.exclude(file="").values_list("file", flat=True)
     return {PurePosixPath(name).stem for name in names}
 
 
 def _orphan_files_delete(*, cutoff: datetime.datetime) -> int:
-    """Files under prescriptions/ that no row names, last written before the
-    cutoff (a newer one may belong to an upload being saved right now)."""
-    folder = _root(UPLOAD_FOLDER)
-    if not folder.is_dir():
-        return 0
+    """Files under prescriptions/ that no row names, stored before the cutoff
+    (a newer one may belong to an upload being saved right now)."""
+    storage = prescription_storage()
     known = _stored_stems()
-    cutoff_ts = cutoff.timestamp()
     removed = 0
-    for path in folder.iterdir():
-        if not path.is_file() or path.stem in known:
+    for file_name in storage.listdir(UPLOAD_FOLDER)[1]:
+        name = f"{UPLOAD_FOLDER}/{file_name}"
+        if PurePosixPath(name).stem in known:
             continue
-        if path.stat().st_mtime < cutoff_ts:
-            path.unlink(missing_ok=True)
+        if storage.get_created_time(name) < cutoff:
+            storage.delete(name)
             removed += 1
     return removed
 
@@ -102,14 +95,16 @@ def _orphan_page_caches_delete(*, now: datetime.datetime) -> int:
     """Drawn pages whose prescription row is gone. Pages are drawn only for
     placed orders, so these are rare; an hour's grace covers a page being
     drawn while its prescription was being replaced."""
-    folder = _root(prescription_pages.CACHE_FOLDER)
-    if not folder.is_dir():
-        return 0
+    storage = prescription_storage()
     known = _stored_stems()
-    grace = (now - datetime.timedelta(hours=1)).timestamp()
+    grace = now - datetime.timedelta(hours=1)
     removed = 0
-    for path in folder.iterdir():
-        if path.is_dir() and path.name not in known and path.stat().st_mtime < grace:
-            shutil.rmtree(path, ignore_errors=True)
+    for stem in storage.listdir(prescription_pages.CACHE_FOLDER)[0]:
+        folder = f"{prescription_pages.CACHE_FOLDER}/{stem}"
+        if stem in known:
+            continue
+        pages = storage.listdir(folder)[1]
+        if all(storage.get_created_time(f"{folder}/{page}") < grace for page in pages):
+            prescription_pages.folder_delete(folder)
             removed += 1
     return removed

@@ -316,3 +316,20 @@ class HealthDataAccess(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Health data access records cannot be deleted.")
+
+
+class StoredFile(models.Model):
+    """One file of the "prescriptions" storage (checkout/dispensing/storage.py):
+    an uploaded prescription or a page drawn from one. Kept in the database
+    with the rest of the health data, so one backup holds both and every app
+    server reads the same file."""
+
+    name = models.CharField(max_length=255, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        # The stored name is random (prescription_upload_to); never the customer's.
+        return self.name

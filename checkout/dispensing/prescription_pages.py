@@ -1,19 +1,18 @@
 """A PDF prescription as page images, rendered on the server with PDFium.
 
 The pharmacist's browser never opens the PDF itself: each page is drawn to a
-PNG here and the PNG is what the admin serves. Rendered pages are cached in
-private storage next to the prescriptions, under the stored file's random
-name, and deleted with the prescription.
+PNG here and the PNG is what the admin serves. Rendered pages are kept in the
+prescriptions storage (the database) next to the prescriptions, under the
+stored file's random name, and deleted with the prescription.
 """
 
+import contextlib
 import io
-import os
-import shutil
-import tempfile
 import threading
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import pypdfium2 as pdfium
+from django.core.files.base import ContentFile
 
 from checkout.dispensing.models import Prescription
 from checkout.dispensing.storage import prescription_storage
@@ -70,9 +69,9 @@ def page_count(prescription: Prescription) -> int:
             document.close()
 
 
-def _cache_dir(prescription: Prescription) -> Path:
-    stem = PurePosixPath(prescription.file.name).stem
-    return Path(prescription_storage().path(f"{CACHE_FOLDER}/{stem}"))
+def cache_folder(prescription: Prescription) -> str:
+    """The storage folder of a prescription's drawn pages."""
+    return f"{CACHE_FOLDER}/{PurePosixPath(prescription.file.name).stem}"
 
 
 def render_page(*, prescription: Prescription, page_number: int) -> bytes:
@@ -84,11 +83,14 @@ def render_page(*, prescription: Prescription, page_number: int) -> bytes:
         raise PageUnavailable("no such page")
     if not is_pdf(prescription):
         raise PageUnavailable("not a PDF")
-    cached = _cache_dir(prescription) / f"page-{page_number}.png"
-    if cached.exists():
-        return cached.read_bytes()
+    storage = prescription_storage()
+    cached = f"{cache_folder(prescription)}/page-{page_number}.png"
+    with contextlib.suppress(FileNotFoundError), storage.open(cached, "rb") as handle:
+        return handle.read()
     png = _draw(data=_pdf_bytes(prescription), page_number=page_number)
-    _write_atomically(cached, png)
+    # FileExistsError: another pharmacist drew the same page a moment ago.
+    with contextlib.suppress(FileExistsError):
+        storage.save(cached, ContentFile(png))
     return png
 
 
@@ -119,21 +121,13 @@ def _draw(*, data: bytes, page_number: int) -> bytes:
     return buffer.getvalue()
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Two pharmacists opening the same page at once both write a whole file;
-    neither reads half of one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def page_cache_delete(prescription: Prescription) -> None:
     """Forget the rendered pages of a prescription (safe to call twice)."""
     if prescription.file:
-        shutil.rmtree(_cache_dir(prescription), ignore_errors=True)
+        folder_delete(cache_folder(prescription))
+
+
+def folder_delete(folder: str) -> None:
+    storage = prescription_storage()
+    for name in storage.listdir(folder)[1]:
+        storage.delete(f"{folder}/{name}")

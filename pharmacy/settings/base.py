@@ -208,14 +208,15 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Production serves MEDIA_URL from object storage or the web server, not Django.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
-# Prescriptions and other health data: never under MEDIA_ROOT, never served directly.
+# Where prescription files were kept on disk before they moved into the
+# database; `manage.py prescription_files_import` moves any left there in.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    # Prescriptions, under PRIVATE_MEDIA_ROOT, with no URL
-    # (checkout/dispensing/storage.py).
-    "prescriptions": {"BACKEND": "checkout.dispensing.storage.PrescriptionFileStorage"},
+    # Prescriptions and the pages drawn from them: in the database with the
+    # rest of the health data, with no URL (checkout/dispensing/storage.py).
+    "prescriptions": {"BACKEND": "checkout.dispensing.storage.DatabaseFileStorage"},
 }
 
 LOGIN_REDIRECT_URL = "/"

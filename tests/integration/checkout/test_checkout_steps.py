@@ -18,7 +18,7 @@ from PIL import Image
 
 from catalog.models import Strength
 from catalog.partner.models import StockRecord
-from checkout.dispensing.models import PatientDetails, Prescription
+from checkout.dispensing.models import PatientDetails, Prescription, StoredFile
 from checkout.orders.models import CheckoutAttempt
 from tests.checkout_helpers import ADDRESS, ADULT_DOB, png_upload
 from tests.factories import strength_switch
@@ -281,7 +281,9 @@ def test_the_prescriber_path_needs_every_detail(client, drug):
     assert not Prescription.objects.exists()
 
 
-def test_the_upload_is_kept_privately_under_a_random_name(client, drug, private_root):
+def test_the_upload_is_kept_in_the_database_under_a_random_name(
+    client, drug, private_root
+):
     to_prescription_step(client, drug)
 
     response = client.post(
@@ -291,15 +293,17 @@ def test_the_upload_is_kept_privately_under_a_random_name(client, drug, private_
 
     assert redirects_to(response, "checkout:payment-method")
     prescription = Prescription.objects.get()
-    path = Path(prescription.file.path).resolve()
-    assert path.is_file()
-    assert path.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
-    assert not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+    stored = StoredFile.objects.get(name=prescription.file.name)
+    assert bytes(stored.content)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert stored.size == len(stored.content)
+    assert stored.content_type == "image/png"
+    # Nothing on any disk, public or private.
     assert files_under(Path(settings.MEDIA_ROOT)) == []
-    assert "jane" not in path.name and "oxycodone" not in path.name
-    assert path.suffix == ".png"
+    assert files_under(Path(private_root)) == []
+    name = Path(stored.name)
+    assert "jane" not in name.name and "oxycodone" not in name.name
+    assert name.suffix == ".png"
     assert prescription.file_content_type == "image/png"
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_a_second_upload_replaces_the_first_file(client, drug, private_root):
@@ -307,15 +311,15 @@ def test_a_second_upload_replaces_the_first_file(client, drug, private_root):
     client.post(
         reverse("checkout:prescription"), {"source": "upload", "file": png_upload()}
     )
-    first = Path(Prescription.objects.get().file.path)
+    first = Prescription.objects.get().file.name
 
     client.post(
         reverse("checkout:prescription"), {"source": "upload", "file": png_upload()}
     )
 
-    second = Path(Prescription.objects.get().file.path)
+    second = Prescription.objects.get().file.name
     assert second != first
-    assert files_under(private_root) == [second]
+    assert list(StoredFile.objects.values_list("name", flat=True)) == [second]
 
 
 # -- no health data leaks --------------------------------------------------------------

@@ -3,10 +3,10 @@
 
 import datetime
 import logging
-import os
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from checkout.dispensing.abandoned_uploads import (
     CleanupCounts,
     abandoned_uploads_delete,
 )
-from checkout.dispensing.models import Prescription
+from checkout.dispensing.models import Prescription, StoredFile
 from checkout.dispensing.storage import prescription_storage
 from checkout.orders.models import CheckoutAttempt
 from tests.checkout_helpers import (
@@ -27,6 +27,7 @@ from tests.checkout_helpers import (
 )
 
 DAY = datetime.timedelta(days=1)
+HOUR = datetime.timedelta(hours=1)
 
 
 @pytest.fixture
@@ -46,19 +47,19 @@ def left_in_checkout(pack) -> Prescription:
     return Prescription.objects.get(basket=basket)
 
 
-def on_disk(prescription) -> bool:
+def is_stored(prescription) -> bool:
     return prescription_storage().exists(prescription.file.name)
 
 
 def test_an_abandoned_upload_goes_after_7_days_with_its_file(pack):
     abandoned = left_in_checkout(pack)
-    assert on_disk(abandoned)
+    assert is_stored(abandoned)
 
     counts = abandoned_uploads_delete(now=timezone.now() + 7 * DAY + DAY / 24)
 
     assert counts.prescriptions == 1
     assert not Prescription.objects.filter(pk=abandoned.pk).exists()
-    assert not on_disk(abandoned)
+    assert not is_stored(abandoned)
 
 
 def test_an_upload_younger_than_7_days_stays(pack):
@@ -68,7 +69,7 @@ def test_an_upload_younger_than_7_days_stays(pack):
 
     assert counts.prescriptions == 0
     assert Prescription.objects.filter(pk=recent.pk).exists()
-    assert on_disk(recent)
+    assert is_stored(recent)
 
 
 def test_the_number_of_days_is_a_setting(pack, settings):
@@ -88,7 +89,7 @@ def test_a_placed_orders_prescription_and_its_pages_are_never_deleted(pack):
     counts = abandoned_uploads_delete(now=timezone.now() + 365 * DAY)
 
     assert counts == CleanupCounts(0, 0, 0)
-    assert on_disk(kept)
+    assert is_stored(kept)
     assert prescription_pages.render_page(prescription=kept, page_number=1)
 
 
@@ -102,7 +103,7 @@ def test_a_checkout_still_waiting_for_its_payment_keeps_its_prescription(pack):
     CheckoutAttempt.objects.filter(basket=basket).update(created_at=later - DAY / 24)
 
     assert abandoned_uploads_delete(now=later).prescriptions == 0
-    assert on_disk(waiting)
+    assert is_stored(waiting)
 
     # Once that attempt is stale too, the prescription goes.
     assert abandoned_uploads_delete(now=later + 8 * DAY).prescriptions == 1
@@ -117,22 +118,32 @@ def test_running_twice_deletes_nothing_more(pack):
     assert abandoned_uploads_delete(now=later) == CleanupCounts(0, 0, 0)
 
 
-def test_a_file_no_row_names_is_swept_once_it_is_old(private_root, pack):
-    folder = private_root / "prescriptions"
-    folder.mkdir(parents=True, exist_ok=True)
-    old, fresh = folder / "stale.png", folder / "being-saved.png"
-    old.write_bytes(b"left by a failed save")
-    fresh.write_bytes(b"an upload being saved right now")
-    eight_days_ago = (timezone.now() - 8 * DAY).timestamp()
-    os.utime(old, (eight_days_ago, eight_days_ago))
+def test_a_file_no_row_names_is_swept_once_it_is_old(pack):
+    storage = prescription_storage()
+    old = storage.save("prescriptions/stale.png", ContentFile(b"left by a failed save"))
+    fresh = storage.save(
+        "prescriptions/being-saved.png", ContentFile(b"an upload being saved right now")
+    )
+    StoredFile.objects.filter(name=old).update(created_at=timezone.now() - 8 * DAY)
     kept = left_in_checkout(pack)
 
     counts = abandoned_uploads_delete()
 
     assert counts.orphan_files == 1
-    assert not old.exists()
-    assert fresh.exists()
-    assert on_disk(kept)
+    assert not storage.exists(old)
+    assert storage.exists(fresh)
+    assert is_stored(kept)
+
+
+def test_drawn_pages_of_a_deleted_prescription_are_swept_after_an_hour(pack):
+    storage = prescription_storage()
+    old = storage.save("prescription-pages/gone/page-1.png", ContentFile(b"png"))
+    new = storage.save("prescription-pages/drawing/page-1.png", ContentFile(b"png"))
+    StoredFile.objects.filter(name=old).update(created_at=timezone.now() - 2 * HOUR)
+
+    assert abandoned_uploads_delete().orphan_page_caches == 1
+    assert not storage.exists(old)
+    assert storage.exists(new)
 
 
 def test_the_log_gives_counts_and_no_health_data(pack, caplog):
@@ -160,4 +171,4 @@ def test_the_management_command_deletes_and_reports_counts(pack):
     first, second = out.getvalue().splitlines()
     assert first.startswith("Deleted 1 abandoned prescription(s) older than 7 days")
     assert second.startswith("Deleted 0 abandoned prescription(s)")
-    assert not on_disk(abandoned)
+    assert not is_stored(abandoned)

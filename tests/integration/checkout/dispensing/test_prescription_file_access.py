@@ -252,12 +252,15 @@ def test_an_image_prescription_has_no_pages(pharmacist_client, prescription):
 
 
 def test_a_drawn_page_is_kept_privately_and_reused(
-    pharmacist_client, pdf_prescription, private_root, monkeypatch
+    pharmacist_client, pdf_prescription, monkeypatch
 ):
     first = pharmacist_client.get(page_url(pdf_prescription, 1)).content
-    cached = list((private_root / prescription_pages.CACHE_FOLDER).rglob("*.png"))
-    assert len(cached) == 1
-    assert cached[0].read_bytes() == first
+    folder = prescription_pages.cache_folder(pdf_prescription)
+    assert prescription_storage().listdir(folder) == ([], ["page-1.png"])
+    with prescription_storage().open(f"{folder}/page-1.png") as cached:
+        assert cached.read() == first
+    with pytest.raises(ValueError, match="no URL"):
+        prescription_storage().url(f"{folder}/page-1.png")
 
     def no_drawing(**kwargs):
         raise AssertionError("drew the page again")

@@ -18,7 +18,7 @@ BENCH_LOCK := requirements/bench-lock.txt
 # hash-checked, from requirements/tools.txt (made from requirements/tools.in).
 UV := $(VENV)/bin/uv
 
-.PHONY: run serve bench test install setup lint format check clean lock lock-check
+.PHONY: run serve bench test install setup lint format check clean lock lock-check backup restore pitr-drill
 
 $(PY):
 	@echo "==> Creating the virtualenv $(VENV)"
@@ -77,6 +77,20 @@ bench: install
 	@echo "==> Installing the bench extras from $(BENCH_LOCK) (hash-checked)"
 	$(PIP) install --quiet --require-hashes --no-deps -r $(BENCH_LOCK)
 	$(PY) bench/run.py
+
+# A backup of the running store (database with the prescription files, product
+# images, a manifest) into backups/<UTC time>/ or TO=folder; restore one into an
+# empty database with FROM=folder. docs/operations.md says how often and how.
+backup: install
+	$(PY) tools/backup.py backup $(TO)
+
+restore: install
+	$(PY) tools/backup.py restore $(FROM)
+
+# The point-in-time restore drill on a private PostgreSQL cluster (port 54329),
+# never the store's own server; prints its timings (tools/pitr_drill.py).
+pitr-drill: install
+	$(PY) tools/pitr_drill.py
 
 # Locally the test database is kept between runs (created again when a migration
 # or the lock file changed: tests/conftest.py); CI (CI=true) always creates it.

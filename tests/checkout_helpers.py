@@ -12,7 +12,7 @@ from PIL import Image
 
 from catalog.partner.strategy import Selector
 from checkout.basket.models import Basket
-from checkout.dispensing import prescriptions
+from checkout.dispensing import prescriptions, upload_finishing
 from checkout.orders import placing
 from checkout.orders.models import CheckoutAttempt
 from checkout.payments.states import PaymentMethod
@@ -89,6 +89,11 @@ def checkout_attempt(
             basket=basket,
             data={"source": "upload", "file": upload},
             upload_kind=prescriptions.prescription_upload_check(upload=upload),
+        )
+        # What the task queue does once the checkout's transaction commits
+        # (a test's transaction never does).
+        upload_finishing.prescription_file_finish(
+            prescription_id=prescriptions.basket_prescription(basket=basket).pk
         )
     basket.freeze()
     reference_data_ensure()

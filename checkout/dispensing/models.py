@@ -65,6 +65,14 @@ class PatientDetails(models.Model):
         )
 
 
+class FileState(models.TextChoices):
+    """Where an uploaded file is in its checking (checkout/dispensing/uploads.py)."""
+
+    CHECKING = "checking", "Being checked"
+    READY = "ready", "Ready"
+    UNREADABLE = "unreadable", "Could not be read"
+
+
 class Prescription(models.Model):
     """The prescription given at checkout, and the pharmacist's decision on it."""
 
@@ -95,6 +103,12 @@ class Prescription(models.Model):
         storage=get_private_storage, upload_to=prescription_upload_to, blank=True
     )
     file_content_type = models.CharField(max_length=64, blank=True)
+    file_state = models.CharField(
+        max_length=16,
+        choices=FileState.choices,
+        default=FileState.READY,
+        help_text="An upload is held unseen until the task queue has made it safe.",
+    )
     prescriber_name = models.CharField(max_length=200, blank=True)
     prescriber_phone = models.CharField(max_length=32, blank=True)
     prescriber_npi = models.CharField("prescriber NPI", max_length=10, blank=True)

@@ -14,8 +14,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from stdnum import luhn
 
-from checkout.dispensing import uploads
-from checkout.dispensing.models import PatientDetails, Prescription
+from checkout.dispensing import tasks, uploads
+from checkout.dispensing.models import FileState, PatientDetails, Prescription
 
 ADULT_AGE = 18
 # What an accepted upload is, and the only bytes of it that may be stored.
@@ -188,8 +188,9 @@ def prescription_save(*, basket, data: dict, upload_kind: UploadKind | None) -> 
     prescription = Prescription(basket=basket, source=data["source"])
     if data["source"] == Prescription.Source.UPLOAD:
         prescription.file_content_type = upload_kind.content_type
-        # Saved under a random name with the extension of what it really is;
-        # the bytes are the checked ones (a re-encoded image), never the upload.
+        # Saved under a random name with the extension of what it really is,
+        # and held unseen until the task queue has re-encoded it.
+        prescription.file_state = FileState.CHECKING
         prescription.file.save(
             f"upload{upload_kind.extension}",
             ContentFile(upload_kind.content),
@@ -200,6 +201,10 @@ def prescription_save(*, basket, data: dict, upload_kind: UploadKind | None) -> 
         prescription.prescriber_phone = data["prescriber_phone"].strip()
         prescription.prescriber_npi = data["prescriber_npi"]
     prescription.save()
+    if prescription.file_state == FileState.CHECKING:
+        transaction.on_commit(
+            lambda: tasks.prescription_file_finish.delay(prescription.pk)
+        )
 
 
 def basket_patient_captured(*, basket) -> bool:

@@ -1,6 +1,18 @@
 """Deciding what of an uploaded prescription file is kept: the one place that
 accepts or refuses an upload.
 
+Checking happens in two steps, so that a large image can never stall the
+shop's web workers:
+
+- ``upload_check`` runs in the request and is cheap: size, type by content,
+  an image's dimensions read from its header (refused over the pixel limit
+  before any pixel is decoded), a PDF's structure. Its answer is what the
+  shopper sees at once.
+- ``upload_finish`` is the slow part (decoding and re-encoding pixels,
+  drawing a PDF page) and runs in the task queue
+  (checkout.dispensing.tasks). Until it has run, the stored bytes are held
+  unseen: no pharmacist page serves them.
+
 A file is judged by what it holds, never by its name or declared type:
 
 - JPEG and PNG images are decoded and re-encoded. What is stored is the new
@@ -39,9 +51,11 @@ PDF_TYPE = ("application/pdf", ".pdf")
 # Larger images are scaled down, which also keeps a decoded image's memory
 # bounded (JPEG decodes straight at the smaller size).
 MAX_IMAGE_SIDE = 4000
-# Pillow's own guard refuses images claiming more pixels than this before
-# decoding them (a few bytes can claim gigapixels: a decompression bomb).
-MAX_IMAGE_PIXELS = 60_000_000
+# Refused from the header, before decoding: a few bytes can claim gigapixels.
+# A JPEG decodes straight at a fraction of its size (the decoder's own
+# scaling), so a 50-megapixel phone photo stays cheap; a PNG must be decoded
+# whole, so it gets a lower limit (an A4 page scanned at 300 dpi is 9 MP).
+MAX_IMAGE_PIXELS = {"JPEG": 60_000_000, "PNG": 25_000_000}
 JPEG_QUALITY = 90
 MAX_PDF_PAGES = 20
 # Walking a PDF's objects stops here: a prescription has a few dozen.
@@ -65,7 +79,8 @@ PDF_REFUSED_HINT = (
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    """An accepted upload: what it is, and the only bytes that may be stored."""
+    """An upload that passed the quick check: what it is, and its bytes, which
+    are stored unseen until ``upload_finish`` has made them safe to show."""
 
     content_type: str
     extension: str
@@ -74,7 +89,8 @@ class CheckedUpload:
 
 def upload_check(*, upload) -> CheckedUpload:
     """Accept a JPEG, PNG or PDF of at most the configured size, judged by
-    content; return the bytes to store (a re-encoded image, or the PDF).
+    content, without decoding pixels or drawing pages (cheap enough for a
+    request).
 
     Raises ValidationError with a message the customer can act on. Leaves
     ``upload`` rewound.
@@ -92,10 +108,62 @@ def upload_check(*, upload) -> CheckedUpload:
     if data.startswith(b"%PDF-"):
         pdf_check(data=data)
         return CheckedUpload(*PDF_TYPE, content=data)
-    return image_reencode(data=data)
+    kind = image_inspect(data=data)
+    return CheckedUpload(*IMAGE_TYPES[kind], content=data)
+
+
+def upload_finish(*, content_type: str, data: bytes) -> bytes:
+    """The slow part, for the task queue: the bytes that may be shown to a
+    pharmacist (a re-encoded image, or the PDF once a page has been drawn).
+    Raises ValidationError when the file turns out to be unreadable."""
+    if content_type == PDF_TYPE[0]:
+        _pdfium_check(data=data)
+        return data
+    return image_reencode(data=data).content
 
 
 # -- images --------------------------------------------------------------------
+
+_IMAGE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
+
+
+def _image_open(data: bytes) -> Image.Image:
+    """Open (read the header of) a JPEG or PNG within the pixel limit; no
+    pixel is decoded here."""
+    image = Image.open(io.BytesIO(data))
+    kind = image.format
+    if kind not in IMAGE_TYPES:
+        raise ValidationError(NOT_A_PRESCRIPTION_FILE)
+    megapixels = image.width * image.height / 1_000_000
+    if image.width * image.height > MAX_IMAGE_PIXELS[kind]:
+        limit = MAX_IMAGE_PIXELS[kind] // 1_000_000
+        raise ValidationError(
+            f"This image is {megapixels:.0f} megapixels, more than the "
+            f"{limit} we accept. Please upload a smaller photo or scan (a phone "
+            "camera's normal setting is fine)."
+        )
+    return image
+
+
+def image_inspect(*, data: bytes) -> str:
+    """The quick check of an image: its type and size from the header, and its
+    structure (chunk checksums, markers) without decoding its pixels."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with _image_open(data) as image:
+                kind = image.format
+                image.verify()
+    except _IMAGE_ERRORS as exc:
+        raise ValidationError(NOT_A_PRESCRIPTION_FILE) from exc
+    return kind
 
 
 def image_reencode(*, data: bytes) -> CheckedUpload:
@@ -104,25 +172,14 @@ def image_reencode(*, data: bytes) -> CheckedUpload:
         with warnings.catch_warnings():
             # A header claiming a huge image is refused, never decoded.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
+            with _image_open(data) as image:
                 kind = image.format
-                if kind not in IMAGE_TYPES:
-                    raise ValidationError(NOT_A_PRESCRIPTION_FILE)
-                if image.width * image.height > MAX_IMAGE_PIXELS:
-                    raise ValidationError(NOT_A_PRESCRIPTION_FILE)
                 # Orientation first (it reads EXIF), then the size, which for a
                 # JPEG also asks the decoder for the smaller size directly.
                 image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
                 upright = ImageOps.exif_transpose(image)
                 pixels = _plain_pixels(upright, kind=kind)
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
+    except _IMAGE_ERRORS as exc:
         raise ValidationError(NOT_A_PRESCRIPTION_FILE) from exc
     buffer = io.BytesIO()
     if kind == "JPEG":
@@ -157,7 +214,8 @@ class _PdfRefused(Exception):
 
 def pdf_check(*, data: bytes) -> None:
     """Refuse a PDF that does not parse, or that could do anything but show
-    its pages. Raises ValidationError; returns None for an acceptable PDF."""
+    its pages (the quick part: no page is drawn). Raises ValidationError;
+    returns None for an acceptable PDF."""
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -179,7 +237,6 @@ def pdf_check(*, data: bytes) -> None:
             f"This PDF has {pages} pages. A prescription PDF can have at most "
             f"{MAX_PDF_PAGES}."
         )
-    _pdfium_check(data=data, pages=pages)
 
 
 def _pdf_walk(reader: PdfReader) -> None:
@@ -223,9 +280,10 @@ def _pdf_dictionary_check(obj: DictionaryObject) -> None:
         raise _PdfRefused("embedded")
 
 
-def _pdfium_check(*, data: bytes, pages: int) -> None:
+def _pdfium_check(*, data: bytes) -> None:
     """The renderer the pharmacist's page images come from must agree that
-    this is a PDF with these pages, and draw the first one."""
+    this is a PDF with the pages pypdf found, and draw the first one."""
+    pages = len(PdfReader(io.BytesIO(data), strict=False).pages)
     with PDFIUM_LOCK:
         try:
             document = pdfium.PdfDocument(data)

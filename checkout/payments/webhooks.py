@@ -12,6 +12,7 @@ without the fields we need is recorded with the problem and answered 400.
 import hashlib
 import logging
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -21,6 +22,7 @@ from checkout.orders import placing
 from checkout.orders.models import CheckoutAttempt
 from checkout.payments import fulfilment, repayment, stripe_gateway
 from checkout.payments.models import StripeEvent
+from pharmacy.core import bodies
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +109,15 @@ class StripeWebhookView(View):
     handler = StripeEventHandler()
 
     def post(self, request):
+        try:
+            # Before the signature and the parser: a signed body can still be
+            # one that would exhaust the parser (RecursionError, memory).
+            bodies.json_body_check(
+                request.body, max_bytes=settings.STRIPE_WEBHOOK_MAX_BYTES
+            )
+        except bodies.BodyRefused as refused:
+            logger.warning("Stripe webhook body refused: %s", refused)
+            return HttpResponseBadRequest(f"Refused: {refused}")
         try:
             event = stripe_gateway.webhook_event_verify(
                 payload=request.body, signature=request.headers.get("Stripe-Signature")

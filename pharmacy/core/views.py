@@ -4,6 +4,7 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -36,3 +37,9 @@ def security_txt(request):
         f"Canonical: {settings.PUBLIC_BASE_URL}/.well-known/security.txt",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    """A form refused for a missing or stale security token (settings.
+    CSRF_FAILURE_VIEW). The reason stays in the log; the page says what to do."""
+    return render(request, "403_csrf.html", status=403)

@@ -83,9 +83,20 @@ INSTALLED_APPS = [
     "checkout.dispensing.refills.apps.RefillsConfig",
 ]
 
+# A refused form (no CSRF cookie, a stale token) gets a page in the shop's
+# layout that obeys the CSP, not Django's page with its inline style.
+CSRF_FAILURE_VIEW = "pharmacy.core.views.csrf_failure"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The headers every page carries sit above everything that can refuse a
+    # request (a bad Host header is refused by CommonMiddleware below), so
+    # the refusals carry them too. The Content-Security-Policy comes from
+    # CONTENT_SECURITY_POLICY below.
+    "csp.middleware.CSPMiddleware",
+    "pharmacy.core.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -94,13 +105,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Staff sessions end after 30 idle minutes and 12 hours in all
     "pharmacy.staff.sessions.StaffSessionExpiryMiddleware",
-    # The Content-Security-Policy header, from CONTENT_SECURITY_POLICY below
-    "csp.middleware.CSPMiddleware",
-    "pharmacy.core.middleware.PermissionsPolicyMiddleware",
     # Records a staff member's 403/404 on health data pages (checkout/dispensing/access_log.py).
     "checkout.dispensing.access_log.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Oscar's, with SameSite on the basket cookie
     "checkout.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
@@ -314,6 +321,9 @@ OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PI
 # Card payments. With no secret key the store offers "invoice after approval" only.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Stripe's events are a few KB; a body larger or nested deeper (pharmacy/core/
+# bodies.py) is refused before it is parsed.
+STRIPE_WEBHOOK_MAX_BYTES = env.int("STRIPE_WEBHOOK_MAX_BYTES", default=256 * 1024)
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # tests point this at a fake
 
 # The country the store sells in: a strength is sold only where it is approved

@@ -49,10 +49,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Browser features the store never uses, switched off for every page.
+# Only features browsers know: an unknown name costs every page a console
+# warning in Chromium and protects nothing.
 PERMISSIONS_POLICY = (
-    "accelerometer=(), ambient-light-sensor=(), autoplay=(), battery=(), "
-    "camera=(), display-capture=(), document-domain=(), encrypted-media=(), "
-    "fullscreen=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), "
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), "
+    "encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), hid=(), "
+    "idle-detection=(), "
     "magnetometer=(), microphone=(), midi=(), payment=(), "
     "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), "
     "serial=(), usb=(), xr-spatial-tracking=()"

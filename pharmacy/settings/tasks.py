@@ -29,6 +29,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "checkout.payments.tasks.reconcile_payments",
         "schedule": 15 * 60,
     },
+    # Prescription uploads whose checking task was lost (upload_finishing.py).
+    "finish-stale-uploads": {
+        "task": "checkout.dispensing.tasks.stale_uploads_finish",
+        "schedule": 10 * 60,
+    },
     "send-pending-emails": {
         "task": "pharmacy.core.tasks.emails_sweep",
         "schedule": 5 * 60,

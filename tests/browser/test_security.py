@@ -25,7 +25,10 @@ def watch_csp(page: Page) -> list[str]:
         "console",
         lambda msg: (
             violations.append(msg.text)
+            # A Permissions-Policy naming a feature Chromium does not know
+            # logs "Unrecognized feature" on every page.
             if "Content Security Policy" in msg.text
+            or "Unrecognized feature" in msg.text
             else None
         ),
     )

@@ -24,6 +24,7 @@ from checkout.dispensing.admin.access import reviewers_only
 from checkout.dispensing.models import (
     AccessAction,
     AccessSubject,
+    FileState,
     Prescription,
 )
 from checkout.dispensing.storage import prescription_storage
@@ -35,10 +36,12 @@ IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png"}
 
 
 def _ordered_prescription(pk: int) -> Prescription:
-    """A prescription with a file, on a placed order (never one still in a
-    checkout), or 404."""
+    """A prescription with a checked file, on a placed order (never one still
+    in a checkout, nor an upload still held for checking), or 404."""
     prescription = (
-        Prescription.objects.filter(pk=pk, order__isnull=False)
+        Prescription.objects.filter(
+            pk=pk, order__isnull=False, file_state=FileState.READY
+        )
         .exclude(file="")
         .select_related("order")
         .first()
@@ -114,7 +117,7 @@ def page_view(request: HttpRequest, pk: int, page: int) -> HttpResponse:
 def image_urls(prescription: Prescription) -> list[str]:
     """The admin URLs of the images that show this prescription: one per PDF
     page, or the uploaded image, or none (prescriber's details only)."""
-    if not prescription.file:
+    if not prescription.file or prescription.file_state != FileState.READY:
         return []
     if prescription_pages.is_pdf(prescription):
         return [

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 
 from tests.checkout_helpers import pack_add
 from tests.factories import UserFactory
@@ -66,3 +67,33 @@ def test_the_basket_cookie_is_same_site_lax(client, drug):
     cookie = client.cookies[settings.OSCAR_BASKET_COOKIE_OPEN]
     assert cookie["samesite"] == "Lax"
     assert response.status_code == 302
+
+
+def test_a_request_refused_for_its_host_header_still_sends_the_headers(client):
+    response = client.get("/", headers={"host": "attacker.example"})
+
+    assert response.status_code == 400
+    assert_security_headers(response, "bad host")
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_refused_form_gets_our_page_with_no_inline_style(drug):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/accounts/login/", {"username": "a", "password": "b"})
+
+    assert response.status_code == 403
+    assert_security_headers(response, "csrf failure")
+    page = response.content.decode()
+    assert "We couldn't accept that form" in page
+    assert "<style" not in page
+    assert " style=" not in page
+
+
+def test_the_permissions_policy_names_only_features_browsers_know(client):
+    policy = client.get("/").headers["Permissions-Policy"]
+
+    features = {part.split("=")[0].strip() for part in policy.split(",")}
+    # Chromium warns on every page for a name it does not know.
+    assert not features & {"ambient-light-sensor", "battery", "document-domain"}
+    assert {"camera", "microphone", "geolocation", "payment", "usb"} <= features

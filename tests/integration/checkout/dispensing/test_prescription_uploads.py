@@ -42,7 +42,9 @@ def stored_bytes() -> bytes:
         return handle.read()
 
 
-def test_a_png_with_a_zip_appended_is_stored_as_the_image_alone(client, drug):
+def test_a_png_with_a_zip_appended_is_stored_as_the_image_alone(
+    client, drug, django_capture_on_commit_callbacks
+):
     image = io.BytesIO()
     Image.new("RGB", (40, 30), "white").save(image, format="PNG")
     archive = io.BytesIO()
@@ -50,9 +52,10 @@ def test_a_png_with_a_zip_appended_is_stored_as_the_image_alone(client, drug):
         zipped.writestr("run.js", "alert(1)")
     to_prescription_step(client, drug)
 
-    response = upload_step(
-        client, "rx.png", image.getvalue() + archive.getvalue(), "image/png"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload_step(
+            client, "rx.png", image.getvalue() + archive.getvalue(), "image/png"
+        )
 
     assert response.status_code == 302
     stored = stored_bytes()
@@ -61,7 +64,9 @@ def test_a_png_with_a_zip_appended_is_stored_as_the_image_alone(client, drug):
     assert Image.open(io.BytesIO(stored)).size == (40, 30)
 
 
-def test_a_phone_photo_is_stored_without_its_gps_position(client, drug):
+def test_a_phone_photo_is_stored_without_its_gps_position(
+    client, drug, django_capture_on_commit_callbacks
+):
     exif = Image.Exif()
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     gps[ExifTags.GPS.GPSLatitudeRef] = "N"
@@ -70,7 +75,8 @@ def test_a_phone_photo_is_stored_without_its_gps_position(client, drug):
     Image.new("RGB", (40, 30), "white").save(photo, format="JPEG", exif=exif.tobytes())
     to_prescription_step(client, drug)
 
-    upload_step(client, "IMG_0001.jpg", photo.getvalue(), "image/jpeg")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_step(client, "IMG_0001.jpg", photo.getvalue(), "image/jpeg")
 
     stored = stored_bytes()
     assert b"Exif" not in stored

@@ -459,3 +459,33 @@ def test_an_event_type_we_ignore_needs_no_object(client, attempt):
     response = webhook_post(client, payload)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "payload, why",
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested deeper"),
+        ('{"id": "evt_1", "pad": "' + "x" * 300_000 + '"}', "larger than"),
+    ],
+    ids=["100,000 levels deep", "300 KB"],
+)
+def test_a_signed_body_too_deep_or_too_large_is_a_400_not_a_500(
+    client, attempt, fake_stripe, payload, why
+):
+    response = webhook_post(client, payload)
+
+    assert response.status_code == 400
+    assert why in response.content.decode()
+    nothing_happened(attempt, fake_stripe)
+
+
+def test_brackets_inside_strings_are_not_counted_as_nesting(
+    client, attempt, fake_stripe
+):
+    event = json.loads(stripe_event(COMPLETED))
+    event["data"]["object"]["metadata"] = {"note": "[[[[{{{{" * 100}
+
+    response = webhook_post(client, json.dumps(event))
+
+    assert response.status_code == 200
+    assert Order.objects.get().number == attempt.order_number

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkout', '0009_orderpayment_pending_refund'),
+        ('checkout', '0011_prescription_files_into_database'),
     ]
 
     operations = [

@@ -6,7 +6,8 @@ from django.utils.html import format_html, format_html_join
 from oscar.apps.catalogue.admin import *  # noqa: F403  Oscar's own catalogue admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from catalog import pricing, selectors
+from catalog import markets, pricing, selectors, strength_services
+from catalog.clinical_admin import DrugCautionAdmin  # noqa: F401  registers it
 from catalog.drug_admin import DrugAdmin  # noqa: F401  registers the Drugs page
 from catalog.models import (
     PackPrice,
@@ -20,12 +21,33 @@ from pharmacy.core.read_only_admin import ReadOnlyAdmin
 HistoricalStockRecord = StockRecord.history.model
 
 
+class StrengthForm(forms.ModelForm):
+    class Meta:
+        model = Strength
+        fields = ("is_available", "approved_markets")
+
+    def clean_approved_markets(self):
+        codes = markets.parse_markets(self.cleaned_data["approved_markets"])
+        wrong = sorted(c for c in codes if not (len(c) == 2 and c.isalpha()))
+        if wrong:
+            raise forms.ValidationError(
+                "Give two-letter country codes separated by commas, e.g. US,GB "
+                f"(not {', '.join(wrong)})."
+            )
+        return strength_services.markets_normalised(",".join(codes))
+
+
 @admin.register(Strength)
 class StrengthAdmin(SimpleHistoryAdmin):
-    """Where a strength is switched off for our market, without deleting it."""
+    """Where a strength is switched on or off, and where it is approved. Each
+    field is one role's (catalog/strength_services.py): the form offers a
+    member of staff only their own, and the save checks again."""
 
+    form = StrengthForm
     list_display = ("drug", "strength", "is_available", "approved_markets")
-    list_editable = ("is_available", "approved_markets")
+    # The list's quick switch is the price editors'; markets change on the
+    # strength's page, where their history is.
+    list_editable = ("is_available",)
     list_filter = ("is_available", "drug")
     list_select_related = ("drug",)
     fields = ("drug", "mg", "is_available", "approved_markets")
@@ -34,9 +56,30 @@ class StrengthAdmin(SimpleHistoryAdmin):
     def strength(self, obj):
         return f"{selectors.canonical_mg(obj.mg)} mg"
 
+    def has_add_permission(self, request):
+        # Strengths come with their packs, on the drug's pages.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Without an object this asks about the list, whose only editable
+        # column is the switch.
+        editable = strength_services.strength_fields_editable(user=request.user)
+        if obj is None:
+            return request.user.is_staff and "is_available" in editable
+        return request.user.is_staff and bool(editable)
+
     def get_readonly_fields(self, request, obj=None):
-        # Availability and markets are what staff change here; the strength is data.
-        return ("drug", "mg") if obj else ()
+        editable = strength_services.strength_fields_editable(user=request.user)
+        return ("drug", "mg") + tuple(
+            f for f in strength_services.STRENGTH_FIELD_PERMS if f not in editable
+        )
+
+    def save_model(self, request, obj, form, change):
+        strength_services.strength_update(
+            strength=obj,
+            actor=request.user,
+            changes={f: form.cleaned_data[f] for f in form.changed_data},
+        )
 
 
 class PriceInput(forms.TextInput):

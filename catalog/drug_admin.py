@@ -2,6 +2,7 @@
 image (as a draft); the drug's page edits it and publishes it once complete,
 saying what is missing until then."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -9,10 +10,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from catalog import drug_services
+from catalog import clinical_facts, drug_services
 from catalog.drug_forms import DrugCreateForm, PackFormSet, SectionFormSet
 from catalog.drug_rules import drug_missing_items
 from catalog.models import Drug, DrugStatus, MonographSection, Strength
+from pharmacy.staff.roles import Perm, staff_may
 
 
 class MonographSectionInline(admin.StackedInline):
@@ -23,9 +25,47 @@ class MonographSectionInline(admin.StackedInline):
 
 
 class StrengthInline(admin.TabularInline):
+    """A draft's strengths. Once published, a strength is switched on or off
+    and approved for markets on the Strengths page, by those roles."""
+
     model = Strength
     extra = 0
     fields = ("mg", "is_available")
+
+    def _draft(self, obj) -> bool:
+        return obj is None or not obj.clinical_facts_locked
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._draft(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._draft(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._draft(obj)
+
+
+class DrugChangeForm(forms.ModelForm):
+    reason = forms.CharField(
+        required=False,
+        label="Reason for a clinical change",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the prescription status or maximum daily dose "
+        "changes; kept with the change.",
+    )
+
+    class Meta:
+        model = Drug
+        # The admin gives the form the fields this member of staff may edit.
+        fields = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        clinical = set(self.changed_data) & set(clinical_facts.CLINICAL_FACTS)
+        locked = self.instance.pk and self.instance.clinical_facts_locked
+        if clinical and locked and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", clinical_facts.REASON_NEEDED)
+        return cleaned
 
 
 def _missing_message(missing: list[str]) -> str:
@@ -45,11 +85,13 @@ class DrugAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     list_select_related = ("product",)
     inlines = (StrengthInline, MonographSectionInline)
+    form = DrugChangeForm
     readonly_fields = ("product", "missing", "packs")
     fields = (
         "product",
         "generic_name",
         "brand_names",
+        "search_terms",
         "dosage_form",
         "route",
         "prescription_required",
@@ -58,6 +100,50 @@ class DrugAdmin(admin.ModelAdmin):
         "missing",
         "packs",
     )
+    # What a catalogue editor edits; the clinical facts follow their own rule.
+    EDITOR_FIELDS = (
+        "generic_name",
+        "brand_names",
+        "search_terms",
+        "dosage_form",
+        "route",
+        "status",
+    )
+
+    def has_change_permission(self, request, obj=None):
+        # A pharmacist opens a drug to change its clinical facts, nothing else.
+        return super().has_change_permission(request, obj) or staff_may(
+            request.user, Perm.CHANGE_CLINICAL_FACTS
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # Only a draft that shoppers have never seen may go.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.clinical_facts_locked)
+
+    def get_actions(self, request):
+        # Drafts are deleted one at a time, from their own page.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        locked = obj is not None and obj.clinical_facts_locked
+        if locked and staff_may(request.user, Perm.CHANGE_CLINICAL_FACTS):
+            fields.insert(fields.index("max_daily_dose_mg") + 1, "reason")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
+        if not clinical_facts.clinical_facts_editable(user=request.user, drug=obj):
+            readonly += clinical_facts.CLINICAL_FACTS
+        if not staff_may(request.user, Perm.EDIT_DRUGS):
+            readonly += self.EDITOR_FIELDS
+        return readonly
+
+    def delete_model(self, request, obj):
+        drug_services.drug_draft_delete(drug=obj, actor=request.user)
 
     def add_view(self, request, form_url="", extra_context=None):
         """One page: the drug, its packs and its monograph, saved as a draft."""
@@ -110,11 +196,27 @@ class DrugAdmin(admin.ModelAdmin):
             messages.success(request, f"{drug} is published.")
 
     def save_model(self, request, obj, form, change):
+        stored = Drug.objects.get(pk=obj.pk)
+        # The clinical facts are saved by their rule, which checks who and
+        # records why; the rest of the drug is saved as usual.
+        clinical = {
+            f: form.cleaned_data[f]
+            for f in clinical_facts.CLINICAL_FACTS
+            if f in form.changed_data
+        }
+        for field in clinical_facts.CLINICAL_FACTS:
+            setattr(obj, field, getattr(stored, field))
         # The status changes after the strengths and sections are saved, so
         # that a section added on the same page counts towards completeness.
         obj._wanted_status = DrugStatus(obj.status)
-        obj.status = form.initial.get("status", DrugStatus.DRAFT)
+        obj.status = stored.status
         super().save_model(request, obj, form, change)
+        clinical_facts.drug_clinical_facts_set(
+            drug=obj,
+            actor=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            **clinical,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -6,8 +6,10 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from catalog.drug_rules import drug_missing_items
@@ -27,6 +29,7 @@ from catalog.services import (
     product_class_ensure_pack_attributes,
     variant_title,
 )
+from pharmacy.staff.roles import Perm, may
 
 PRODUCT_CLASS = ("prescription-tablets", "Prescription tablets")
 PARTNER = "Dispensary"
@@ -180,7 +183,37 @@ def drug_status_set(*, drug: Drug, status: DrugStatus) -> None:
         if missing:
             raise DrugIncomplete(missing)
     drug.status = status
-    drug.save(update_fields=["status"])
+    # Published now or until now: shoppers have seen it (catalog/clinical_facts.py).
+    if DrugStatus.PUBLISHED in (current, status) and drug.first_published_at is None:
+        drug.first_published_at = timezone.now()
+    drug.save(update_fields=["status", "first_published_at"])
     product = drug.product
     product.is_public = status == DrugStatus.PUBLISHED
     product.save(update_fields=["is_public"])
+
+
+@transaction.atomic
+def drug_draft_delete(*, drug: Drug, actor) -> None:
+    """Delete a draft drug with its packs, prices, stock, strengths,
+    monograph and image. A drug that was ever published is never deleted
+    (orders and records name it): set it back to draft to take it off sale."""
+    if not may(actor, Perm.DELETE_DRAFTS):
+        raise PermissionDenied("You may not delete drugs.")
+    stored = Drug.objects.select_for_update().get(pk=drug.pk)
+    if stored.clinical_facts_locked:
+        raise PermissionDenied(
+            "A drug that has been published is never deleted; set it back to "
+            "draft to take it off sale."
+        )
+    # The drug, its strengths, monograph and cautions go with its product;
+    # the packs, their stock records and the images with theirs.
+    Product.objects.filter(parent=stored.product).delete()
+    stored.product.delete()
+
+
+def drug_duplicate_exists(*, generic_name: str, dosage_form: str) -> bool:
+    """Whether a drug of this generic name (in any letter case) and dosage
+    form exists already: the catalogue holds each once."""
+    return Drug.objects.filter(
+        generic_name__iexact=generic_name.strip(), dosage_form=dosage_form
+    ).exists()

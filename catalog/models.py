@@ -9,9 +9,11 @@ status, which strengths our market may sell, and the monograph.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from oscar.apps.catalogue.abstract_models import AbstractProductAttributeValue
@@ -93,15 +95,41 @@ class Drug(models.Model):
     status = models.CharField(
         max_length=16, choices=DrugStatus.choices, default=DrugStatus.PUBLISHED
     )
+    # Set when first published and never cleared: from then on the clinical
+    # facts are the pharmacist's, even if the drug goes back to draft.
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Bulk writes bump the catalogue version, as a save does.
     objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["generic_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("generic_name"),
+                "dosage_form",
+                name="unique_drug_name_and_form",
+                violation_error_message="There is already a drug with this generic "
+                "name and dosage form: open it from the list of drugs instead.",
+            )
+        ]
+        permissions = [
+            (
+                "change_clinical_facts",
+                "Can change a published drug's prescription status, maximum "
+                "daily dose and cautions",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.generic_name
+
+    @property
+    def clinical_facts_locked(self) -> bool:
+        """Whether only a pharmacist may change the clinical facts: once
+        shoppers have seen the drug, they are clinical decisions."""
+        published = self.status == DrugStatus.PUBLISHED
+        return published or self.first_published_at is not None
 
     @property
     def brand_name_list(self) -> list[str]:
@@ -144,6 +172,13 @@ class Strength(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["drug", "mg"], name="unique_drug_strength")
         ]
+        permissions = [
+            ("switch_strength", "Can switch a strength on or off"),
+            (
+                "approve_strength_markets",
+                "Can change the markets where a strength is approved",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.drug} {self.mg.normalize():f} mg"
@@ -182,6 +217,30 @@ class DrugCaution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.drug}: {self.category} ({self.term})"
+
+
+class ClinicalFactChange(models.Model):
+    """One change to a drug's clinical facts after it was published: who,
+    when, what it was and became, and why. Written only by
+    catalog/clinical_facts.py."""
+
+    drug = models.ForeignKey(
+        Drug, on_delete=models.CASCADE, related_name="clinical_changes"
+    )
+    fact = models.CharField(max_length=80)
+    old_value = models.CharField(max_length=255, blank=True)
+    new_value = models.CharField(max_length=255, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.drug}: {self.fact}"
 
 
 class MonographSection(models.Model):

@@ -192,3 +192,21 @@ def strength_switch(*, drug, mg: str | Decimal, available: bool) -> None:
     strength = Strength.objects.get(drug=drug, mg=Decimal(str(mg)))
     strength.is_available = available
     strength.save()
+
+
+def staff_in(role: str, **fields):
+    """A staff account in one role of pharmacy/staff/roles.py."""
+    from pharmacy.staff.groups import staff_groups_ensure
+
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(staff_groups_ensure()[role])
+    return user
+
+
+def signed_in(user):
+    """A test client signed in as ``user`` (staff: with the second factor)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -41,6 +41,31 @@ class ProductReview(AbstractProductReview):
         return self.name or "Customer"
 
 
+class SideEffectFollowUp(models.Model):
+    """What the pharmacist did about a review that describes a side effect:
+    who, when, and what. Such a review is published only once this exists
+    (catalog/reviews/services.py); it is never changed afterwards."""
+
+    review = models.OneToOneField(
+        ProductReview, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    notes = models.TextField(
+        "what was done",
+        help_text="Who you contacted and what you advised; whether it was "
+        "reported to the FDA (MedWatch).",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "side-effect follow-up"
+
+    def __str__(self) -> str:
+        return f"Follow-up of review {self.review_id}"
+
+
 class ReviewRateLock(models.Model):
     """One row per rate-limited subject (a hashed IP or an email). Writing a
     review locks the rows of its subjects first, so two reviews from the same

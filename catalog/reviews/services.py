@@ -1,14 +1,16 @@
 """Writing reviews and moderating them."""
 
 import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from catalog.reviews.models import ProductReview, ReviewRateLock
+from catalog.reviews.models import ProductReview, ReviewRateLock, SideEffectFollowUp
 from pharmacy.staff.roles import Perm, may
 
 RATE_LIMIT = 3
@@ -113,16 +115,69 @@ def _save(*, product, user, name, email, data, ip_hash) -> ProductReview:
     )
 
 
-def reviews_moderate(*, reviews, actor, approve: bool) -> int:
-    """Approve or reject reviews; only moderators may. Returns how many changed."""
+@dataclass(frozen=True)
+class Moderation:
+    """What a moderation did: how many reviews changed, and how many describe
+    a side effect and were left alone (the pharmacist's, or waiting for the
+    follow-up to be recorded)."""
+
+    changed: int
+    held_for_pharmacist: int
+
+
+def side_effect_review_refusal(*, review, actor, approve: bool) -> str | None:
+    """Why this actor may not moderate this review as asked, or None. A review
+    describing a side effect is the pharmacist's: only they publish or reject
+    it, and publish it only once the follow-up is recorded."""
+    if not review.side_effect_reported:
+        return None
+    if not may(actor, Perm.FOLLOW_UP_SIDE_EFFECTS):
+        return "It describes a side effect: the pharmacist decides on it."
+    if approve and not SideEffectFollowUp.objects.filter(review=review).exists():
+        return "It describes a side effect: record the follow-up before publishing."
+    return None
+
+
+@transaction.atomic
+def reviews_moderate(*, reviews, actor, approve: bool) -> Moderation:
+    """Approve or reject reviews; only moderators may. A review describing a
+    side effect is changed only as side_effect_review_refusal allows."""
     if not may(actor, Perm.MODERATE_REVIEWS):
         raise PermissionError("You do not have permission to moderate reviews.")
     status = ProductReview.APPROVED if approve else ProductReview.REJECTED
-    changing = ProductReview.objects.filter(pk__in=[r.pk for r in reviews]).exclude(
-        status=status
+    changing = (
+        ProductReview.objects.select_for_update()
+        .filter(pk__in=[r.pk for r in reviews])
+        .exclude(status=status)
     )
+    allowed, held = [], 0
+    for review in changing:
+        if side_effect_review_refusal(review=review, actor=actor, approve=approve):
+            held += 1
+        else:
+            allowed.append(review.pk)
     # The public summary changes at once: the update bumps the catalogue
     # version (catalog/reviews/managers.py).
-    return changing.update(
+    changed = ProductReview.objects.filter(pk__in=allowed).update(
         status=status, moderated_by=actor, moderated_at=timezone.now()
+    )
+    return Moderation(changed=changed, held_for_pharmacist=held)
+
+
+@transaction.atomic
+def side_effect_follow_up_record(*, review, actor, notes: str) -> SideEffectFollowUp:
+    """Record what the pharmacist did about a review describing a side effect
+    (who, when, what). Once recorded it is kept as it is."""
+    if not may(actor, Perm.FOLLOW_UP_SIDE_EFFECTS):
+        raise PermissionDenied("Only a pharmacist follows up a side effect.")
+    review = ProductReview.objects.select_for_update().get(pk=review.pk)
+    if not review.side_effect_reported:
+        raise ValidationError("This review does not describe a side effect.")
+    if SideEffectFollowUp.objects.filter(review=review).exists():
+        raise ValidationError("The follow-up of this review is already recorded.")
+    notes = (notes or "").strip()
+    if not notes:
+        raise ValidationError("Say what was done.")
+    return SideEffectFollowUp.objects.create(
+        review=review, notes=notes, recorded_by=actor
     )

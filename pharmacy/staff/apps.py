@@ -12,10 +12,15 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
+        from pharmacy.staff.groups import staff_groups_after_migrate
         from pharmacy.staff.sessions import staff_session_start
 
         user_logged_in.connect(staff_session_start, dispatch_uid="staff-session-start")
+        post_migrate.connect(
+            staff_groups_after_migrate, dispatch_uid="staff-groups-after-migrate"
+        )
 
 
 class StaffAdminConfig(AdminConfig):

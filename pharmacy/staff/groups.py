@@ -18,3 +18,16 @@ def staff_groups_ensure() -> dict[str, Group]:
         )
         groups[name] = group
     return groups
+
+
+def staff_groups_after_migrate(sender, using="default", **kwargs) -> None:
+    """After every ``migrate``, on every install, set the role groups to the
+    table: a new install has them before anyone signs in, and a deploy that
+    changed the table applies it. Runs once, after the last app's signal,
+    when every app's permissions exist (Django creates them per app)."""
+    from django.apps import apps
+
+    last = [c for c in apps.get_app_configs() if c.models_module is not None][-1]
+    if sender.label != last.label or using != "default":
+        return
+    staff_groups_ensure()

@@ -22,6 +22,21 @@ class Perm(enum.StrEnum):
     READ_ACCESS_LOG = "checkout.view_healthdataaccess"
     # Publish or reject customer reviews.
     MODERATE_REVIEWS = "reviews.moderate_review"
+    # Record the follow-up of a review that describes a side effect; only
+    # then may it be published (catalog/reviews/services.py).
+    FOLLOW_UP_SIDE_EFFECTS = "reviews.add_sideeffectfollowup"
+    # Switch a strength on or off (hides its packs; deletes nothing).
+    SWITCH_STRENGTHS = "catalogue.switch_strength"
+    # Decide in which markets a strength may be sold: a regulatory decision.
+    APPROVE_MARKETS = "catalogue.approve_strength_markets"
+    # Add drugs and edit them: names, what they treat, packs, monograph; a
+    # draft's clinical facts too, before shoppers have seen it.
+    EDIT_DRUGS = "catalogue.change_drug"
+    # Delete a draft drug that shoppers have never seen.
+    DELETE_DRAFTS = "catalogue.delete_drug"
+    # Change a published drug's clinical facts (prescription-only, maximum
+    # daily dose, cautions), giving a reason (catalog/clinical_facts.py).
+    CHANGE_CLINICAL_FACTS = "catalogue.change_clinical_facts"
 
 
 def may(user, permission: Perm) -> bool:
@@ -47,12 +62,13 @@ SUPERINTENDENTS = "Superintendent"
 CATALOGUE_EDITORS = "Catalogue editors"
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
-    # Prices and availability, nothing else: no deleting, no users, no orders.
+    # Prices, and switching a strength on or off; nothing else: not where a
+    # strength is approved, no deleting, no users, no orders.
     PRICE_EDITORS: [
         ("catalogue", "view_packprice"),
         ("catalogue", "change_packprice"),
         ("catalogue", "view_strength"),
-        ("catalogue", "change_strength"),
+        ("catalogue", "switch_strength"),
         ("catalogue", "view_historicalstrength"),
         ("partner", "view_historicalstockrecord"),
     ],
@@ -71,11 +87,21 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         # Side-effect reports arrive as reviews; the pharmacist follows them up.
         ("reviews", "view_productreview"),
         ("reviews", "moderate_review"),
+        ("reviews", "view_sideeffectfollowup"),
+        ("reviews", "add_sideeffectfollowup"),
         ("catalogue", "view_packprice"),
         ("catalogue", "view_drug"),
         ("catalogue", "view_monographsection"),
         ("catalogue", "change_monographsection"),
         ("catalogue", "view_strength"),
+        ("catalogue", "view_historicalstrength"),
+        # The clinical and regulatory facts of a drug, each change recorded.
+        ("catalogue", "approve_strength_markets"),
+        ("catalogue", "change_clinical_facts"),
+        ("catalogue", "view_clinicalfactchange"),
+        ("catalogue", "view_drugcaution"),
+        ("catalogue", "add_drugcaution"),
+        ("catalogue", "change_drugcaution"),
     ],
     REVIEW_MODERATORS: [
         ("reviews", "view_productreview"),
@@ -85,13 +111,19 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     # the health data itself still takes the pharmacist role.
     SUPERINTENDENTS: [
         ("checkout", "view_healthdataaccess"),
+        # Where each strength may be sold is the superintendent's decision too.
+        ("catalogue", "view_strength"),
+        ("catalogue", "approve_strength_markets"),
+        ("catalogue", "view_historicalstrength"),
     ],
-    # Adding drugs (with their packs, monograph and image) and publishing them;
-    # prices of existing packs stay with the price editors.
+    # Adding drugs (with their packs, monograph and image), finishing drafts,
+    # deleting a draft and publishing; prices of published packs stay with the
+    # price editors, and a published drug's clinical facts with the pharmacist.
     CATALOGUE_EDITORS: [
         ("catalogue", "view_drug"),
         ("catalogue", "add_drug"),
         ("catalogue", "change_drug"),
+        ("catalogue", "delete_drug"),
         ("catalogue", "view_strength"),
         ("catalogue", "add_strength"),
         ("catalogue", "change_strength"),

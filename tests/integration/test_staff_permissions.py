@@ -21,6 +21,7 @@ from pharmacy.staff.roles import (
     PHARMACISTS,
     PRICE_EDITORS,
     REVIEW_MODERATORS,
+    ROLE_PERMISSIONS,
     SUPERINTENDENTS,
 )
 from tests.factories import UserFactory, make_drug, strength_switch
@@ -86,7 +87,7 @@ def test_price_editor_may_view_and_change_prices_and_availability(price_editor):
         "catalogue.view_packprice",
         "catalogue.change_packprice",
         "catalogue.view_strength",
-        "catalogue.change_strength",
+        "catalogue.switch_strength",
     ):
         assert price_editor.has_perm(perm), perm
 
@@ -114,14 +115,17 @@ def test_price_editor_changes_a_price_on_its_change_page(editor_client, drug):
 def test_price_editor_changes_availability_on_a_strength_page(editor_client, drug):
     strength = Strength.objects.get(drug=drug, mg=25)
     url = reverse("admin:catalogue_strength_change", args=[strength.pk])
+    assert 'name="approved_markets"' not in editor_client.get(url).content.decode()
 
-    # The checkbox left unticked; the markets as the form shows them, one added.
+    # The checkbox left unticked; a market added by hand to the POST.
     response = editor_client.post(url, {"_save": "Save", "approved_markets": "US,ES"})
 
     assert response.status_code == 302
     strength.refresh_from_db()
     assert strength.is_available is False
-    assert strength.approved_markets == "US,ES"
+    assert strength.approved_markets == "US"  # the markets are not theirs
+    (change,) = strength.history.filter(history_type="~")
+    assert str(change.history_user_id) == editor_client.session["_auth_user_id"]
 
 
 # What a price editor may not do.
@@ -133,6 +137,8 @@ def test_price_editor_lacks_every_other_permission(price_editor):
         "catalogue.add_packprice",
         "catalogue.delete_strength",
         "catalogue.add_strength",
+        "catalogue.change_strength",
+        "catalogue.approve_strength_markets",
         "catalogue.change_product",
         "catalogue.change_drug",
         "catalogue.change_monographsection",
@@ -417,3 +423,24 @@ def test_second_demo_staff_run_keeps_a_changed_password(db):
     assert accounts["price-editor"].password is None
     user.refresh_from_db()
     assert user.check_password("chosen-by-the-owner")
+
+
+def _group_perms() -> dict[str, set[tuple[str, str]]]:
+    return {
+        group.name: set(
+            group.permissions.values_list("content_type__app_label", "codename")
+        )
+        for group in Group.objects.filter(name__in=ROLE_PERMISSIONS)
+    }
+
+
+def test_every_install_has_the_role_groups_after_migrate(db):
+    expected = {role: set(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    # Made by the test database's own migrate: no demo command has run.
+    assert _group_perms() == expected
+    Group.objects.filter(name__in=ROLE_PERMISSIONS).delete()
+    assert _group_perms() == {}
+
+    call_command("migrate", verbosity=0)
+
+    assert _group_perms() == expected

@@ -231,7 +231,7 @@ def test_a_price_editor_cannot_add_a_drug_and_keeps_exactly_their_rights(client)
         ("catalogue", "view_packprice"),
         ("catalogue", "change_packprice"),
         ("catalogue", "view_strength"),
-        ("catalogue", "change_strength"),
+        ("catalogue", "switch_strength"),
         ("catalogue", "view_historicalstrength"),
         ("partner", "view_historicalstockrecord"),
     }

@@ -207,6 +207,53 @@ def prescription_save(*, basket, data: dict, upload_kind: UploadKind | None) -> 
         )
 
 
+@dataclass(frozen=True)
+class SuppliedPrescription:
+    """A prescription the customer sends for an order on hold: a new upload
+    (the checked bytes), or the prescriber's details."""
+
+    source: str  # Prescription.Source.UPLOAD or PRESCRIBER
+    upload_kind: UploadKind | None = None
+    prescriber_name: str = ""
+    prescriber_phone: str = ""
+    prescriber_npi: str = ""
+
+    def history_note(self) -> str:
+        # What, not the details: the history lists what happened.
+        if self.source == Prescription.Source.UPLOAD:
+            kind = FILE_KIND_LABELS.get(self.upload_kind.content_type, "a file")
+            return f"The customer uploaded a new prescription ({kind})."
+        return "The customer gave their prescriber's details."
+
+
+def order_prescription_replace(*, order, supplied: SuppliedPrescription) -> None:
+    """The order's prescription becomes what the customer sent; the old file
+    is deleted once this commits, so no stray health data is left behind.
+    Call inside the order action's transaction."""
+    prescription = Prescription.objects.select_for_update().filter(
+        order=order
+    ).first() or Prescription(order=order)
+    old_file = prescription.file.name if prescription.file else ""
+    prescription.source = supplied.source
+    prescription.refill_of = None  # a new prescription, not the one on file
+    prescription.file = None
+    prescription.file_content_type = ""
+    prescription.prescriber_name = supplied.prescriber_name.strip()
+    prescription.prescriber_phone = supplied.prescriber_phone.strip()
+    prescription.prescriber_npi = supplied.prescriber_npi
+    if supplied.source == Prescription.Source.UPLOAD:
+        prescription.file_content_type = supplied.upload_kind.content_type
+        prescription.file.save(
+            f"upload{supplied.upload_kind.extension}",
+            ContentFile(supplied.upload_kind.content),
+            save=False,
+        )
+    prescription.save()
+    if old_file:
+        storage = prescription.file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+
+
 def basket_patient_captured(*, basket) -> bool:
     return basket_patient(basket=basket) is not None
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from oscar.apps.order.models import Order
 
 from checkout.dispensing import decisions
+from checkout.dispensing.prescriptions import SuppliedPrescription
 from checkout.orders import finishing, settling
 from checkout.orders.finishing import OrderActionRefused
 from checkout.orders.workflow import (
@@ -27,14 +28,17 @@ from checkout.orders.workflow import (
     HOLD,
     PAY_AGAIN,
     PAYMENT_PROBLEM,
+    RECORD_PAYMENT,
     REFUND,
     REJECT,
     RESUME,
+    SUPPLY_PRESCRIPTION,
     Action,
     Check,
     Money,
+    hold_reason_text,
 )
-from checkout.payments import ledger, settlement
+from checkout.payments import invoices, ledger, settlement
 from checkout.payments.models import OrderPayment
 from checkout.payments.states import PAYMENT_IN_FLIGHT, PaymentState
 from checkout.payments.stripe_gateway import Authorisation
@@ -46,6 +50,7 @@ _CHECKS = {
     Check.PRESCRIPTION_READY: decisions.approval_refusals,
     Check.PRESCRIBER_GIVEN: decisions.prescriber_refusals,
     Check.DISPENSING_DONE: decisions.dispatch_refusals,
+    Check.INVOICE_PAID: invoices.dispatch_refusals,
 }
 
 
@@ -58,6 +63,8 @@ def order_act(
     note: str = "",
     email_context: dict | None = None,
     authorisation: Authorisation | None = None,
+    supplied: SuppliedPrescription | None = None,
+    received: invoices.Received | None = None,
 ) -> Order:
     """Take ``action`` on ``order`` for ``actor``, or raise OrderActionRefused
     saying why not. ``reason`` goes to the customer (holds, rejections,
@@ -91,11 +98,14 @@ def order_act(
                 actor=actor,
                 reason=reason,
                 authorisation=authorisation,
+                received=received,
             )
         except ledger.PaymentStateError as exc:
             raise OrderActionRefused(
                 f"{exc} A payment step may still be in progress."
             ) from exc
+        except invoices.InvoicePaymentRefused as exc:
+            raise OrderActionRefused(str(exc)) from exc
         if not money.stripe_call_owed:
             finishing.action_finish(
                 action=action,
@@ -105,6 +115,7 @@ def order_act(
                 reason=reason,
                 note=_joined(reason, money.note, note),
                 email_context={"reason": reason, **(email_context or {})},
+                supplied=supplied,
             )
             return order
     # The Stripe call, with nothing locked; a second press after a timeout
@@ -133,21 +144,27 @@ class MoneyMoved(NamedTuple):
 
 
 def _money_moved(
-    action: Action, *, order, payment: OrderPayment, actor, reason, authorisation
+    action: Action,
+    *,
+    order,
+    payment: OrderPayment,
+    actor,
+    reason,
+    authorisation,
+    received,
 ) -> MoneyMoved:
     """Move the payment as the action says, inside its transaction: at once
     for an invoice; for a card, by recording the Stripe call to make."""
     if action.money is Money.TAKE:
         if not payment.is_card:
-            ledger.payment_move(payment, PaymentState.INVOICED)
+            number = invoices.invoice_number(order=order)
+            due_on = invoices.invoice_due_on(issued=timezone.localdate())
+            ledger.payment_move(payment, PaymentState.INVOICED, invoice_due_on=due_on)
             ledger.payment_event(
-                order,
-                name="Invoice issued",
-                amount=order.total_incl_tax,
-                reference=f"INV-{order.number}",
+                order, name="Invoice issued", amount=payment.amount, reference=number
             )
             return MoneyMoved(
-                f"Invoice INV-{order.number} issued for {order.total_incl_tax}"
+                f"Invoice {number} issued for {payment.amount}, due {due_on:%Y-%m-%d}"
             )
         if payment.state == PaymentState.CAPTURED:
             return MoneyMoved(f"Card payment of {payment.amount} captured earlier")
@@ -167,6 +184,14 @@ def _money_moved(
             payment, PaymentState.CAPTURE_FAILED, problem=problem.problem
         )
         return MoneyMoved(problem.problem)
+    if action.money is Money.RECEIVE:
+        if received is None:
+            raise OrderActionRefused("Please enter the payment received.")
+        return MoneyMoved(
+            invoices.invoice_payment_record(
+                order=order, payment=payment, received=received, actor=actor
+            )
+        )
     if action.money is Money.AUTHORISE:
         return MoneyMoved(
             _authorisation_replaced(order, payment=payment, authorisation=authorisation)
@@ -232,11 +257,33 @@ def order_approve(*, order: Order, actor) -> Order:
     return order_act(action=APPROVE, order=order, actor=actor)
 
 
-def order_hold(*, order: Order, actor, reason: str) -> Order:
-    """Put an undecided order on hold while the pharmacist waits for the
-    prescriber; the customer is emailed the reason. The card hold stays; an
-    approval still waiting for Stripe is withdrawn."""
-    return order_act(action=HOLD, order=order, actor=actor, reason=reason)
+def order_hold(*, order: Order, actor, reason: str, words: str = "") -> Order:
+    """Put an undecided order on hold: ``reason`` is a workflow.HoldReason,
+    ``words`` the pharmacist's own for the customer (needed for "other").
+    The customer is emailed the reason and sees it on the order's status
+    page, where they can answer (order_prescription_supply). The card hold
+    stays; an approval still waiting for Stripe is withdrawn."""
+    try:
+        told = hold_reason_text(reason=reason, words=words)
+    except ValueError as exc:
+        raise OrderActionRefused(str(exc)) from exc
+    return order_act(action=HOLD, order=order, actor=actor, reason=told)
+
+
+def order_prescription_supply(
+    *, order: Order, actor, supplied: SuppliedPrescription
+) -> Order:
+    """The customer answers a hold from the order's status page, with a new
+    prescription or the prescriber's details: it replaces the order's
+    prescription and the order goes back to the pharmacist's queue, noted in
+    its history. The door has checked the order is this customer's."""
+    return order_act(
+        action=SUPPLY_PRESCRIPTION,
+        order=order,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        note=supplied.history_note(),
+        supplied=supplied,
+    )
 
 
 def order_prescription_request(*, order: Order, actor, note: str = "") -> Order:
@@ -267,7 +314,8 @@ def order_dispatch(
     *, order: Order, actor, tracking_reference: str, carrier: str = ""
 ) -> Order:
     """Hand an approved order to the carrier, with its tracking reference.
-    Refused until the pharmacist has recorded counselling (given or declined)."""
+    Refused until the pharmacist has recorded counselling (given or declined),
+    and, while INVOICE_DISPATCH_WAITS_FOR_PAYMENT, until an invoice is paid."""
     tracking_reference = (tracking_reference or "").strip()
     carrier = (carrier or "").strip()
     if not tracking_reference:
@@ -280,6 +328,12 @@ def order_dispatch(
         note=f"Tracking: {tracking}",
         email_context={"tracking_reference": tracking_reference, "carrier": carrier},
     )
+
+
+def order_payment_record(*, order: Order, actor, received: invoices.Received) -> Order:
+    """Staff record money received against the order's invoice; the invoice
+    is paid once the amount is reached, and dispatch may then go ahead."""
+    return order_act(action=RECORD_PAYMENT, order=order, actor=actor, received=received)
 
 
 def order_pay_again(*, order: Order, authorisation: Authorisation) -> Order:

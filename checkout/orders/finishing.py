@@ -10,7 +10,7 @@ reconciliation found it later.
 from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.apps.order.models import ShippingEvent, ShippingEventType
 
-from checkout.dispensing import decisions
+from checkout.dispensing import decisions, prescriptions
 from checkout.orders import notifications
 from checkout.orders.models import OrderEvent
 from checkout.orders.workflow import APPROVE, Action, Effect
@@ -31,13 +31,20 @@ def action_finish(
     note: str = "",
     reason: str = "",
     email_context: dict | None = None,
+    supplied=None,
 ) -> None:
     """Apply ``action``'s effects, move the order to the status it ends in
     and record who did it; then queue its email (sent after the commit).
-    ``payment`` is the order's, locked with it."""
+    ``payment`` is the order's, locked with it; ``supplied`` the
+    prescription the customer sent (prescriptions.SuppliedPrescription)."""
     for effect in action.effects:
         _EFFECTS[effect](
-            order=order, payment=payment, actor=actor, reason=reason, note=note
+            order=order,
+            payment=payment,
+            actor=actor,
+            reason=reason,
+            note=note,
+            supplied=supplied,
         )
     from_status = "" if not action.starts_from else order.status
     if action.ends_in is not None and action.starts_from:
@@ -87,6 +94,14 @@ def _stock_shipped(*, order, note, **_) -> None:
             line.stockrecord.consume_allocation(line.quantity)
 
 
+def _prescription_replaced(*, order, supplied, **_) -> None:
+    if supplied is None:
+        raise OrderActionRefused(
+            "Please send a prescription or your prescriber's details."
+        )
+    prescriptions.order_prescription_replace(order=order, supplied=supplied)
+
+
 def _approval_withdrawn(*, order, payment, actor, **_) -> None:
     """An approval whose capture is still waiting for Stripe's answer no
     longer stands: when the answer comes, it is recorded as money only."""
@@ -113,4 +128,5 @@ _EFFECTS = {
     Effect.STOCK_RELEASED: _stock_released,
     Effect.STOCK_SHIPPED: _stock_shipped,
     Effect.APPROVAL_WITHDRAWN: _approval_withdrawn,
+    Effect.PRESCRIPTION_REPLACED: _prescription_replaced,
 }

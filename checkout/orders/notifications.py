@@ -18,6 +18,7 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from oscar.apps.order.utils import OrderDispatcher
 
+from checkout.payments import invoices
 from pharmacy.core.outbox import OutboxBackend
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,9 @@ def order_email_send(*, order, code: str, **context) -> None:
         "lines": order.lines.all(),
         "status_path": order_status_path(order=order),
         "pharmacy": settings.PHARMACY,
+        # An unpaid invoice's amount, due date and how to pay, as the order's
+        # status page shows them.
+        "invoice": invoices.invoice_terms(order=order),
         **context,
     }
     try:

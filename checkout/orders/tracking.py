@@ -5,7 +5,7 @@ email again.
 The timeline is built from the order's history (OrderEvent), which every
 workflow action writes; what the customer sees of an action (its title and
 tone) is declared with the action in workflow.py, and an action the customer
-is not shown (a hold, a flag acknowledged) is left out.
+is not shown (back to review, a flag acknowledged) is left out.
 """
 
 from dataclasses import dataclass
@@ -17,7 +17,9 @@ from checkout.orders.models import OrderEvent
 from checkout.orders.workflow import (
     CANCEL,
     DISPATCH,
+    HOLD,
     REJECT,
+    OrderStatus,
     action_for_history,
 )
 
@@ -57,6 +59,7 @@ def _with_reason(note: str) -> list[str]:
 
 # The details an entry shows, read from its history note.
 DETAILS = {
+    HOLD.name: _with_reason,
     REJECT.name: _with_reason,
     CANCEL.name: _with_reason,
     DISPATCH.name: _dispatch_details,
@@ -85,6 +88,19 @@ def order_timeline(*, order: Order) -> list[TimelineEntry]:
             )
         )
     return entries
+
+
+def hold_reason(*, order: Order) -> str | None:
+    """While the order is on hold, why, in the words the customer was
+    emailed; else None."""
+    if order.status != OrderStatus.ON_HOLD:
+        return None
+    event = (
+        OrderEvent.objects.filter(order=order, action=HOLD.history)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return _first_line(event.note) if event else ""
 
 
 def guest_order_remember(*, session, order_number: str) -> None:

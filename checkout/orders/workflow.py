@@ -47,6 +47,41 @@ UNDECIDED = (
 CLOSED = (OrderStatus.DISPATCHED, OrderStatus.REJECTED, OrderStatus.CANCELLED)
 
 
+class HoldReason(models.TextChoices):
+    """Why the pharmacist put an order on hold; the label is what staff pick,
+    ``HOLD_REASON_WORDS`` what the customer is told."""
+
+    PRESCRIBER_TO_CONFIRM = "prescriber", "Prescriber to confirm"
+    UNCLEAR_IMAGE = "unclear_image", "Unclear image"
+    DOSE_TO_CHECK = "dose", "Dose to check"
+    OTHER = "other", "Other (say what below)"
+
+
+# Plain words for the customer: the email and the order's status page. No
+# health data: the pharmacist's own words follow, written for the customer.
+HOLD_REASON_WORDS = {
+    HoldReason.PRESCRIBER_TO_CONFIRM: "Our pharmacist needs your prescriber to "
+    "confirm the prescription.",
+    HoldReason.UNCLEAR_IMAGE: "The photo or scan of your prescription is hard to read.",
+    HoldReason.DOSE_TO_CHECK: "Our pharmacist needs to check the dose with your "
+    "prescriber.",
+    HoldReason.OTHER: "",
+}
+
+
+def hold_reason_text(*, reason: str, words: str = "") -> str:
+    """The one line the customer is told about a hold: the reason in plain
+    words, then the pharmacist's (on one line: the history's first line is
+    the customer's). Raises ValueError, saying why, for an unknown reason or
+    "other" without words."""
+    if reason not in HoldReason.values:
+        raise ValueError("Please choose why the order is on hold.")
+    words = " ".join((words or "").split())
+    if reason == HoldReason.OTHER and not words:
+        raise ValueError("Please say in a few words why the order is on hold.")
+    return " ".join(p for p in (HOLD_REASON_WORDS[HoldReason(reason)], words) if p)
+
+
 class Money(enum.StrEnum):
     """What an action does to the order's payment."""
 
@@ -62,6 +97,8 @@ class Money(enum.StrEnum):
     REFUND = "refund"
     # Stripe will not give the money: the hold lapsed, or the capture failed.
     PROBLEM = "problem"
+    # Money received against an invoice, recorded by staff.
+    RECEIVE = "receive"
 
 
 class Effect(enum.StrEnum):
@@ -79,6 +116,9 @@ class Effect(enum.StrEnum):
     # An approval whose card capture is still in flight is withdrawn, so its
     # late answer cannot move the order past this action.
     APPROVAL_WITHDRAWN = "approval withdrawn"
+    # The customer's new upload, or their prescriber's details, replace the
+    # order's prescription.
+    PRESCRIPTION_REPLACED = "prescription replaced"
 
 
 class Check(enum.StrEnum):
@@ -96,6 +136,9 @@ class Check(enum.StrEnum):
     # The prescription was approved and counselling (given or declined) is
     # recorded.
     DISPENSING_DONE = "dispensing done"
+    # An invoice is paid, when the setting INVOICE_DISPATCH_WAITS_FOR_PAYMENT
+    # says dispatch waits for it.
+    INVOICE_PAID = "invoice paid"
 
 
 @dataclass(frozen=True)
@@ -176,6 +219,22 @@ HOLD = Action(
     email="ORDER_ON_HOLD",
     history="put on hold",
     reason_required="Please tell the customer why the order is on hold.",
+    customer_sees=("On hold", "neutral"),
+)
+# The customer answers a hold from the order's status page: a new upload, or
+# the prescriber's details; the order goes back to the pharmacist's queue.
+SUPPLY_PRESCRIPTION = Action(
+    name="supply_prescription",
+    label="Send to our pharmacist",
+    done="sent back to the pharmacist",
+    starts_from=(OrderStatus.ON_HOLD,),
+    ends_in=OrderStatus.AWAITING_REVIEW,
+    permission=None,  # the customer, on their own order's status page
+    payment_states=_ANY_UNSETTLED | {PaymentState.CAPTURE_REQUESTED},
+    money=Money.NONE,
+    effects=(Effect.PRESCRIPTION_REPLACED,),
+    history="prescription supplied",
+    customer_sees=("You sent what our pharmacist asked for", "neutral"),
 )
 ASK_PRESCRIBER = Action(
     name="ask_prescriber",
@@ -257,14 +316,29 @@ DISPATCH = Action(
     starts_from=(OrderStatus.APPROVED,),
     ends_in=OrderStatus.DISPATCHED,
     permission=Perm.DISPATCH_ORDERS,
-    # Paid, and no refund on its way.
-    payment_states=frozenset({PaymentState.CAPTURED, PaymentState.INVOICED}),
+    # Charged or invoiced, and no refund on its way; whether an invoice must
+    # be paid first is a setting (Check.INVOICE_PAID).
+    payment_states=frozenset(
+        {PaymentState.CAPTURED, PaymentState.INVOICED, PaymentState.INVOICE_PAID}
+    ),
     money=Money.NONE,
-    checks=(Check.DISPENSING_DONE,),
+    checks=(Check.DISPENSING_DONE, Check.INVOICE_PAID),
     effects=(Effect.STOCK_SHIPPED,),
     email="ORDER_DISPATCHED",
     history="dispatched",
     customer_sees=("Dispatched", "good"),
+)
+RECORD_PAYMENT = Action(
+    name="record_payment",
+    label="Record a payment received",
+    done="recorded as paid",
+    starts_from=(OrderStatus.APPROVED, OrderStatus.DISPATCHED),
+    ends_in=None,
+    permission=Perm.RECORD_PAYMENTS,
+    payment_states=frozenset({PaymentState.INVOICED}),
+    money=Money.RECEIVE,
+    history="payment received",
+    customer_sees=("Payment received: thank you", "good"),
 )
 PAY_AGAIN = Action(
     name="pay_again",
@@ -298,12 +372,14 @@ ACTIONS: dict[str, Action] = {
         PLACE,
         APPROVE,
         HOLD,
+        SUPPLY_PRESCRIPTION,
         ASK_PRESCRIBER,
         RESUME,
         REJECT,
         CANCEL,
         REFUND,
         DISPATCH,
+        RECORD_PAYMENT,
         PAY_AGAIN,
         PAYMENT_PROBLEM,
     )

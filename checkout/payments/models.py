@@ -44,6 +44,8 @@ class OrderPayment(models.Model):
     # Pay-again Checkout Sessions made after a failed capture.
     retry_count = models.PositiveSmallIntegerField(default=0)
     retry_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # An invoice's due date, fixed when it is issued (invoices.py).
+    invoice_due_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,6 +58,39 @@ class OrderPayment(models.Model):
     @property
     def is_card(self) -> bool:
         return self.method == PaymentMethod.CARD
+
+
+class InvoicePaymentReceived(models.Model):
+    """Money received against an invoice, as staff recorded it: how much,
+    when it arrived and how, and who recorded it when. Written only by the
+    order workflow's "payment received" action (invoices.py)."""
+
+    class Method(models.TextChoices):
+        BANK_TRANSFER = "bank_transfer", "Bank transfer"
+        CHECK = "check", "Check"
+        CARD_BY_PHONE = "card_by_phone", "Card, by phone"
+        CASH = "cash", "Cash"
+
+    payment = models.ForeignKey(
+        OrderPayment, on_delete=models.PROTECT, related_name="received"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    received_on = models.DateField()
+    method = models.CharField(max_length=16, choices=Method.choices)
+    reference = models.CharField(max_length=120, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        permissions = [
+            ("record_invoice_payment", "Can record payments received for invoices")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} received for order {self.payment.order.number}"
 
 
 class StripeEvent(models.Model):

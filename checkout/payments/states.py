@@ -24,6 +24,7 @@ class PaymentState(models.TextChoices):
     REFUNDED = "refunded", "Refunded"
     INVOICE_DUE = "invoice_due", "Invoice on approval"
     INVOICED = "invoiced", "Invoice issued"
+    INVOICE_PAID = "invoice_paid", "Invoice paid"
     VOID = "void", "Invoice voided"
 
 
@@ -54,7 +55,9 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     PaymentState.CAPTURED: frozenset({PaymentState.REFUND_REQUESTED}),
     PaymentState.REFUND_REQUESTED: frozenset({PaymentState.REFUNDED}),
     PaymentState.INVOICE_DUE: frozenset({PaymentState.INVOICED, PaymentState.VOID}),
-    PaymentState.INVOICED: frozenset({PaymentState.VOID}),
+    # Paid once the payments recorded against it reach its amount.
+    PaymentState.INVOICED: frozenset({PaymentState.VOID, PaymentState.INVOICE_PAID}),
+    PaymentState.INVOICE_PAID: frozenset(),
     PaymentState.RELEASED: frozenset(),
     PaymentState.REFUNDED: frozenset(),
     PaymentState.VOID: frozenset(),

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import generic
@@ -7,8 +9,13 @@ from oscar.apps.customer import views as oscar_views
 from oscar.apps.customer.mixins import AnonymousOrderMixin
 from oscar.apps.order.models import Order
 
-from checkout.orders import tracking
+from checkout.orders import actions, tracking
+from checkout.payments import invoices
 from pharmacy.accounts import views as account_views
+from pharmacy.accounts.order_forms import HoldAnswerForm
+
+# The status page's POST that answers a hold (Oscar's own POSTs name others).
+ANSWER_HOLD = "answer_hold"
 
 
 class LogoutView(generic.TemplateView):
@@ -43,11 +50,55 @@ class _GuestOrderMixin:
         return None
 
 
-class AnonymousOrderDetailView(_GuestOrderMixin, oscar_views.AnonymousOrderDetailView):
+class _StatusPageMixin:
+    """The order's status page: its timeline, and while it is on hold the
+    reason and the form to answer it. Who may see the order (and so answer
+    for it) is decided by get_object, before anything is read or posted."""
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["timeline"] = tracking.order_timeline(order=self.object)
+        order = self.object
+        ctx["timeline"] = tracking.order_timeline(order=order)
+        ctx["hold_reason"] = tracking.hold_reason(order=order)
+        ctx["invoice"] = invoices.invoice_terms(order=order)
+        if ctx["hold_reason"] is not None:
+            ctx["hold_form"] = kwargs.get("hold_form") or HoldAnswerForm()
+            ctx["answer_hold"] = ANSWER_HOLD
         return ctx
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") != ANSWER_HOLD:
+            other = getattr(super(), "post", None)
+            if other is None:
+                return HttpResponseNotAllowed(["GET"])
+            return other(request, *args, **kwargs)
+        self.object = order = self.get_object()
+        form = HoldAnswerForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(hold_form=form))
+        try:
+            actions.order_prescription_supply(
+                order=order, actor=request.user, supplied=form.supplied()
+            )
+        except actions.OrderActionRefused:
+            messages.error(
+                request,
+                f"Order {order.number} is not on hold now, so nothing was sent. "
+                f"Please call us on {settings.PHARMACY['phone']} with any questions.",
+            )
+        else:
+            messages.success(
+                request,
+                "Thank you: we have sent it to our pharmacist, who will look at "
+                "your order again.",
+            )
+        return redirect(request.get_full_path())
+
+
+class AnonymousOrderDetailView(
+    _StatusPageMixin, _GuestOrderMixin, oscar_views.AnonymousOrderDetailView
+):
+    pass
 
 
 class AnonymousOrderFormView(_GuestOrderMixin, oscar_views.AnonymousOrderFormView):
@@ -57,11 +108,8 @@ class AnonymousOrderFormView(_GuestOrderMixin, oscar_views.AnonymousOrderFormVie
         return super().get(request, *args, **kwargs)
 
 
-class OrderDetailView(oscar_views.OrderDetailView):
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["timeline"] = tracking.order_timeline(order=self.object)
-        return ctx
+class OrderDetailView(_StatusPageMixin, oscar_views.OrderDetailView):
+    pass
 
 
 class GuestAccountView(_GuestOrderMixin, AnonymousOrderMixin, generic.FormView):

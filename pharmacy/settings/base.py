@@ -347,6 +347,20 @@ STRIPE_AUTHORISATION_DAYS = 7
 # Pay-again links emailed after a failed capture stay valid this long.
 PAY_AGAIN_LINK_DAYS = 7
 
+# Invoice orders: due this many days after approval; dispatch waits until the
+# invoice is paid unless this is turned off; paid into this account (shown in
+# the approval email and on the order's page; the reference is the order number).
+INVOICE_DUE_DAYS = env.int("INVOICE_DUE_DAYS", default=14)
+INVOICE_DISPATCH_WAITS_FOR_PAYMENT = env.bool(
+    "INVOICE_DISPATCH_WAITS_FOR_PAYMENT", default=True
+)
+INVOICE_BANK = {
+    "payee": env("INVOICE_BANK_PAYEE", default=OSCAR_SHOP_NAME),
+    "bank": env("INVOICE_BANK_NAME", default="Example Bank (demo)"),
+    "routing_number": env("INVOICE_BANK_ROUTING", default="000000000 (demo)"),
+    "account_number": env("INVOICE_BANK_ACCOUNT", default="00000000 (demo)"),
+}
+
 # Prescription files from checkouts that never became orders are deleted after
 # this many days (manage.py cleanup_abandoned_uploads, run daily).
 PRESCRIPTION_ABANDONED_AFTER_DAYS = env.int(

@@ -28,3 +28,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://localhost/"
 STRIPE_TIMEOUT_SECONDS = 5
+# Dispatch waits for an invoice to be paid (the default, in base.py); most tests
+# dispatch an invoice order without paying it, so here it does not wait. The
+# tests of the rule turn it back on (tests/integration/checkout/payments/
+# test_invoices.py, tests/browser/test_invoice_paid.py).
+INVOICE_DISPATCH_WAITS_FOR_PAYMENT = False

@@ -18,6 +18,8 @@ class Perm(enum.StrEnum):
     REVIEW_PRESCRIPTIONS = "checkout.review_prescription"
     # Hand an approved order to the carrier.
     DISPATCH_ORDERS = "checkout.dispatch_order"
+    # Record money received against an invoice (the order's ledger).
+    RECORD_PAYMENTS = "checkout.record_invoice_payment"
     # Read who saw whose health data.
     READ_ACCESS_LOG = "checkout.view_healthdataaccess"
     # Publish or reject customer reviews.
@@ -76,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     PHARMACISTS: [
         ("checkout", "review_prescription"),
         ("checkout", "dispatch_order"),
+        # The pharmacy's own bookkeeping: who paid an invoice, when and how.
+        ("checkout", "record_invoice_payment"),
         ("checkout", "view_prescription"),
         ("checkout", "view_patientdetails"),
         ("checkout", "view_orderevent"),

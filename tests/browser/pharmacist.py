@@ -37,10 +37,12 @@ def transcribe(page: Page, *, tablets: int, strength: str = "baclofen 10 mg") ->
 
 
 def decide(page: Page, button: str, confirm: str, **fields) -> None:
-    """Open a decision's confirmation step, fill in its fields, confirm."""
+    """Open a decision's confirmation step, fill in its fields (True ticks a
+    choice), confirm."""
     page.get_by_role("link", name=f"{button}…").click()
     for label, value in fields.items():
-        page.get_by_label(label).fill(value)
+        field = page.get_by_label(label)
+        field.check() if value is True else field.fill(value)
     page.get_by_role("button", name=confirm).click()
 
 

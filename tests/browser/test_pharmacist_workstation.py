@@ -80,7 +80,8 @@ def open_review(page: Page, live_server, number: str, queue: str = "review") -> 
 def decide(page: Page, button: str, confirm: str, **fields) -> None:
     page.get_by_role("link", name=f"{button}…").click()
     for label, value in fields.items():
-        page.get_by_label(label).fill(value)
+        field = page.get_by_label(label)
+        field.check() if value is True else field.fill(value)
     check_screen(page)
     page.get_by_role("button", name=confirm).click()
 
@@ -143,7 +144,7 @@ def test_pharmacist_reviews_approves_holds_rejects_and_dispatches(
         page,
         "Put on hold",
         f"Yes, put on hold order {orders['hold'].number}",
-        **{"Reason (emailed to the customer)": "Waiting for your prescriber."},
+        **{"Prescriber to confirm": True, "Words for the customer": "We have called."},
     )
     expect(page.get_by_role("heading", name=re.compile(": On hold$"))).to_be_visible()
 

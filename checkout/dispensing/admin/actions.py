@@ -24,11 +24,15 @@ from checkout.dispensing.admin.forms import (
     CancelForm,
     ConfirmForm,
     DispatchForm,
+    HoldForm,
     NoteForm,
     ReasonForm,
+    RecordPaymentForm,
 )
 from checkout.dispensing.admin.summaries import card_effect
 from checkout.orders import actions, workflow
+from checkout.payments import ledger
+from checkout.payments.invoices import Received
 from pharmacy.staff.roles import staff_may
 
 
@@ -44,6 +48,9 @@ class Decision:
     run: Callable
     customer_told: str
     confirm: str  # the confirm button, before the order number
+    # A refusal shows the form again with what was typed and why, rather
+    # than going back to the review page.
+    refusal_keeps_form: bool = False
 
     @property
     def label(self) -> str:
@@ -74,12 +81,14 @@ DECISIONS = {
         Decision(
             name="hold",
             takes=(workflow.HOLD,),
-            form=ReasonForm,
+            form=HoldForm,
             run=lambda order, actor, data: actions.order_hold(
-                order=order, actor=actor, reason=data["reason"]
+                order=order, actor=actor, reason=data["reason"], words=data["words"]
             ),
             confirm="Yes, put on hold order",
-            customer_told="The customer is emailed the reason for the hold.",
+            customer_told="The customer is emailed the reason for the hold, and "
+            "can send a new prescription or their prescriber's details from the "
+            "order's status page; the order then comes back to the queue.",
         ),
         Decision(
             name="request-prescription",
@@ -136,6 +145,18 @@ DECISIONS = {
             confirm="Yes, dispatch order",
             customer_told="The customer is emailed the carrier and tracking reference.",
         ),
+        Decision(
+            name="record-payment",
+            takes=(workflow.RECORD_PAYMENT,),
+            form=RecordPaymentForm,
+            run=lambda order, actor, data: actions.order_payment_record(
+                order=order, actor=actor, received=Received(**data)
+            ),
+            confirm="Yes, record this payment for order",
+            customer_told="The customer is not emailed; their order's page shows "
+            "the payment received.",
+            refusal_keeps_form=True,
+        ),
     )
 }
 
@@ -152,8 +173,17 @@ def decisions_offered(*, order: Order, request) -> list[Decision]:
             dispensing_decisions.prescriber_refusals(order=order)
         ):
             continue
+        if action.money is workflow.Money.RECEIVE and not _invoice_unpaid(order):
+            continue
         offered.append(decision)
     return offered
+
+
+def _invoice_unpaid(order: Order) -> bool:
+    payment = ledger.payment_loaded(order)
+    return (
+        payment is not None and payment.state in workflow.RECORD_PAYMENT.payment_states
+    )
 
 
 def action_view(model_admin, request, pk: int, name: str):
@@ -172,6 +202,11 @@ def action_view(model_admin, request, pk: int, name: str):
                 decision.run(order, request.user, form.cleaned_data)
             except actions.OrderActionRefused as exc:
                 order.refresh_from_db()
+                if decision.refusal_keeps_form and action is not None:
+                    form.add_error(None, str(exc))
+                    return _confirmation(
+                        model_admin, request, order=order, decision=decision, form=form
+                    )
                 if action is None or order.status == action.ends_in:
                     messages.info(
                         request, f"Order {order.number} was already {decision.done}."
@@ -200,6 +235,13 @@ def action_view(model_admin, request, pk: int, name: str):
             )
             return back
         form = decision.form()
+    return _confirmation(
+        model_admin, request, order=order, decision=decision, form=form
+    )
+
+
+def _confirmation(model_admin, request, *, order: Order, decision: Decision, form):
+    action = decision.action_for(status=order.status)
     refusals = (
         dispensing_decisions.approval_refusals(order=order)
         if action is workflow.APPROVE

@@ -1,6 +1,9 @@
 """Forms of the pharmacist's review page and its confirmation steps."""
 
+from decimal import Decimal
+
 from django import forms
+from django.utils import timezone
 
 from catalog.models import Drug, Strength
 from checkout.dispensing import prescriptions, records
@@ -10,6 +13,9 @@ from checkout.dispensing.models import (
     PrescriptionRecord,
 )
 from checkout.dispensing.records import EDITABLE_FIELDS
+from checkout.orders.workflow import HoldReason, hold_reason_text
+from checkout.payments.invoices import Received
+from checkout.payments.models import InvoicePaymentReceived
 
 # What each field left to fill in says when the directions cannot settle it.
 _DOSE_PROMPTS = {
@@ -51,6 +57,65 @@ class ReasonForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Please give the customer a reason."},
     )
+
+
+class HoldForm(forms.Form):
+    """Why the order is on hold, picked from the reasons the customer is told
+    in plain words (workflow.HOLD_REASON_WORDS), and the pharmacist's own."""
+
+    reason = forms.ChoiceField(
+        label="Why is the order on hold?",
+        choices=HoldReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose why the order is on hold."},
+    )
+    words = forms.CharField(
+        label="Words for the customer (optional; emailed to them, so no health "
+        "details)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if "reason" in data:
+            try:
+                hold_reason_text(reason=data["reason"], words=data.get("words", ""))
+            except ValueError as exc:
+                self.add_error("words", str(exc))
+        return data
+
+
+class RecordPaymentForm(forms.Form):
+    """Money received against an invoice, as it arrived."""
+
+    amount = forms.DecimalField(
+        label="Amount received",
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        error_messages={"required": "Please enter the amount received."},
+    )
+    received_on = forms.DateField(
+        label="Date received",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Please enter the date the money arrived."},
+    )
+    method = forms.ChoiceField(
+        label="How it was paid",
+        choices=InvoicePaymentReceived.Method.choices,
+        error_messages={"required": "Please choose how it was paid."},
+    )
+    reference = forms.CharField(
+        label="Reference (optional: the bank's or the check number)",
+        required=False,
+        max_length=120,
+    )
+
+    def received(self) -> Received:
+        return Received(**self.cleaned_data)
 
 
 class CancelForm(ReasonForm):

@@ -8,7 +8,7 @@ never a payment source's name.
 
 import datetime
 
-from checkout.payments import ledger
+from checkout.payments import invoices, ledger
 from checkout.payments.states import PaymentMethod, PaymentState
 
 
@@ -48,6 +48,15 @@ def card_effect(order, *, action: str) -> str:
         if charged:
             return f"The card payment of {payment.amount} is refunded in full."
         return "The card authorisation is released: nothing is charged."
+    if action == "record_payment":
+        terms = invoices.invoice_terms(order=order)
+        if terms is None:
+            return "The invoice is not waiting for payment."
+        return (
+            f"Invoice {terms.number}: {terms.amount_due} {terms.currency} still due "
+            f"(by {terms.due_on:%Y-%m-%d}). The payment is added to the order's "
+            "ledger; the invoice is paid once the amount is reached."
+        )
     if action == "dispatch":
         if not by_card:
             return "The invoice issued at approval stands; nothing else is charged."

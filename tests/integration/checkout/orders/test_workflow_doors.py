@@ -12,7 +12,7 @@ from oscar.apps.order.models import Order
 
 from checkout.orders import actions
 from checkout.orders.models import CheckoutAttempt, OrderEvent
-from checkout.orders.workflow import OrderStatus
+from checkout.orders.workflow import HoldReason, OrderStatus
 from checkout.payments import reconciliation, stripe_gateway
 from checkout.payments.models import OrderPayment
 from checkout.payments.states import PaymentState
@@ -89,7 +89,7 @@ def test_a_hold_put_on_while_the_capture_waits_is_kept_and_nothing_is_charged(
     )
 
     actions.order_hold(
-        order=card_order, actor=pharmacist, reason="Checking the dose with the GP."
+        order=card_order, actor=pharmacist, reason=HoldReason.DOSE_TO_CHECK
     )
     reconcile()
 
@@ -108,7 +108,9 @@ def test_a_hold_is_kept_when_the_card_was_charged_before_it_and_approval_takes_n
     approve_without_an_answer(
         monkeypatch, fake_stripe, card_order, pharmacist, charged=True
     )
-    actions.order_hold(order=card_order, actor=pharmacist, reason="Dose query.")
+    actions.order_hold(
+        order=card_order, actor=pharmacist, reason=HoldReason.DOSE_TO_CHECK
+    )
 
     reconcile()
 
@@ -131,7 +133,9 @@ def test_a_held_order_charged_meanwhile_and_then_rejected_is_refunded(
     approve_without_an_answer(
         monkeypatch, fake_stripe, card_order, pharmacist, charged=True
     )
-    actions.order_hold(order=card_order, actor=pharmacist, reason="Dose query.")
+    actions.order_hold(
+        order=card_order, actor=pharmacist, reason=HoldReason.DOSE_TO_CHECK
+    )
     reconcile()
 
     actions.order_reject(order=card_order, actor=pharmacist, reason="Not suitable.")

@@ -94,26 +94,32 @@ def test_hold_asks_for_a_reason_and_emails_it_to_the_customer(
 ):
     page = html(pharmacist_client.get(action_url(checked_order, "hold")))
     empty = act(checked_order, "hold", {"reason": ""})
+    other = act(checked_order, "hold", {"reason": "other", "words": " "})
     act(
         checked_order,
         "hold",
-        {"reason": "We are waiting for your prescriber to confirm the dose."},
+        {"reason": "dose", "words": "We have left a message with the clinic."},
     )
 
     assert "card authorisation stays in place" in page or "no invoice" in page
-    assert empty.status_code == 200 and "Please give the customer a reason" in html(
-        empty
+    assert "Dose to check" in page and "Unclear image" in page
+    assert empty.status_code == 200 and "Please choose why the order is on hold" in (
+        html(empty)
     )
+    assert other.status_code == 200 and "say in a few words" in html(other)
     assert reload(checked_order).status == OrderStatus.ON_HOLD
     assert len(mail.outbox) == 1
-    assert "waiting for your prescriber to confirm the dose" in mail.outbox[0].body
+    assert (
+        "Our pharmacist needs to check the dose with your prescriber. We have left "
+        "a message with the clinic." in mail.outbox[0].body
+    )
     assert "on hold" in mail.outbox[0].subject
 
 
 def test_an_order_on_hold_is_approved_or_put_back_in_review(
     act, pharmacist_client, checked_order
 ):
-    act(checked_order, "hold", {"reason": "Waiting for the prescriber."})
+    act(checked_order, "hold", {"reason": "prescriber"})
     page = html(pharmacist_client.get(review_url(checked_order)))
     assert action_url(checked_order, "resume") in page
     assert action_url(checked_order, "approve") in page
@@ -121,7 +127,7 @@ def test_an_order_on_hold_is_approved_or_put_back_in_review(
     act(checked_order, "resume", {"note": "Answered"})
     assert reload(checked_order).status == OrderStatus.AWAITING_REVIEW
 
-    act(checked_order, "hold", {"reason": "Waiting again."})
+    act(checked_order, "hold", {"reason": "other", "words": "Waiting again."})
     act(checked_order, "approve")
     assert reload(checked_order).status == OrderStatus.APPROVED
 
@@ -147,7 +153,7 @@ def test_an_order_on_hold_can_then_wait_for_the_prescriber_as_the_page_offers(
     Prescription.objects.filter(order=order).update(
         source=Prescription.Source.PRESCRIBER, file="", prescriber_name="Dr Ada"
     )
-    act(order, "hold", {"reason": "We are calling your prescriber."})
+    act(order, "hold", {"reason": "prescriber"})
     assert action_url(order, "request-prescription") in html(
         pharmacist_client.get(review_url(order))
     )

@@ -92,15 +92,17 @@ def test_a_carrier_in_the_dispatch_note_is_shown(pack):
 def test_showing_an_action_to_customers_is_one_line_of_the_workflow(pack, monkeypatch):
     order = place_order(product=pack)
     OrderEvent.objects.create(
-        order=order, action=workflow.HOLD.history, note="Waiting\nstaff"
+        order=order, action=workflow.RESUME.history, note="Answered"
     )
-    assert "On hold" not in titles(order)  # holds are not shown to customers
+    assert "Back in review" not in titles(order)  # not shown to customers
     monkeypatch.setitem(
         workflow.ACTIONS,
-        workflow.HOLD.name,
-        dataclasses.replace(workflow.HOLD, customer_sees=("On hold", "neutral")),
+        workflow.RESUME.name,
+        dataclasses.replace(
+            workflow.RESUME, customer_sees=("Back in review", "neutral")
+        ),
     )
-    assert titles(order)[-1] == "On hold"
+    assert titles(order)[-1] == "Back in review"
 
 
 def test_status_page_shows_the_timeline_with_tracking(client, pack, pharmacist):

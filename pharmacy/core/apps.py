@@ -19,7 +19,11 @@ class CoreConfig(AppConfig):
         from oscar.apps.order.signals import order_placed
         from oscar.apps.search.signals import user_search
 
+        from pharmacy.core import log_context
         from pharmacy.core.sites import site_domain_after_migrate
+
+        # A task's log lines carry the id of the request that queued it.
+        log_context.celery_signals_connect()
 
         post_migrate.connect(
             site_domain_after_migrate,

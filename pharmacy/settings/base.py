@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Staff sessions end after 30 idle minutes and 12 hours in all
     "pharmacy.staff.sessions.StaffSessionExpiryMiddleware",
+    # Each log line's request id and user id (pharmacy/core/log_context.py)
+    "pharmacy.core.log_context.RequestLogContextMiddleware",
     # Records a staff member's 403/404 on health data pages (checkout/dispensing/access_log.py).
     "checkout.dispensing.access_log.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -272,24 +274,6 @@ DEFAULT_FROM_EMAIL = OSCAR_FROM_EMAIL
 THUMBNAIL_FORMAT = "WEBP"
 THUMBNAIL_PRESERVE_FORMAT = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "client_error_without_traceback": {
-            "()": "pharmacy.core.log_filters.ClientErrorWithoutTraceback"
-        },
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
-    "loggers": {
-        # Django's own default gives "django" a console handler of its own while
-        # it also propagates to the root's: every line printed twice. One handler.
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.request": {"filters": ["client_error_without_traceback"]},
-        "django.security": {"filters": ["client_error_without_traceback"]},
-    },
-}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
 # Delivery methods offered at checkout: prices in USD, tax-free.
@@ -371,6 +355,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # django-otp: the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = OSCAR_SHOP_NAME
 
-# The task queue and its periodic jobs; the security layers.
+# Logs, error reports and metrics; the security layers; the task queue and
+# its periodic jobs.
+from .observability import *  # noqa: E402, F403
 from .security import *  # noqa: E402, F403
 from .tasks import *  # noqa: E402, F403

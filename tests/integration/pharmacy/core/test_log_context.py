@@ -1,0 +1,93 @@
+"""Each log line is one JSON object with the request's id and the user's id;
+a task queued by the request carries the same id to the worker."""
+
+import json
+import logging
+from types import SimpleNamespace
+
+import pytest
+from celery.app.task import Context
+from django.test import Client
+from django.urls import path
+
+from pharmacy.core import log_context
+from tests.factories import UserFactory
+
+logger = logging.getLogger("pharmacy.test")
+HEADERS_SEEN: list[dict] = []
+
+
+def _logs_and_queues(request):
+    from django.http import HttpResponse
+
+    logger.warning("about to queue a task")
+    headers: dict = {}
+    log_context.task_headers_add(headers=headers)  # what before_task_publish does
+    HEADERS_SEEN.append(headers)
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("logs/", _logs_and_queues)]
+
+
+@pytest.fixture
+def json_lines():
+    console = next(h for h in logging.getLogger().handlers if h.name == "console")
+    lines: list[dict] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            lines.append(json.loads(self.format(record)))
+
+    capture = Capture()
+    capture.setFormatter(console.formatter)
+    for log_filter in console.filters:
+        capture.addFilter(log_filter)
+    logger.addHandler(capture)
+    yield lines
+    logger.removeHandler(capture)
+    HEADERS_SEEN.clear()
+
+
+@pytest.mark.urls(__name__)
+def test_a_request_s_lines_and_its_task_carry_one_request_id_and_the_user_id(
+    json_lines, db
+):
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+
+    response = client.get("/logs/")
+
+    [line] = json_lines
+    assert line["message"] == "about to queue a task"
+    assert line["level"] == "WARNING"
+    assert line["user_id"] == user.pk
+    assert line["request_id"] == response["X-Request-ID"]
+    assert HEADERS_SEEN == [{"request_id": line["request_id"], "user_id": user.pk}]
+
+    # The worker: the task's message headers become its lines' ids.
+    task = SimpleNamespace(request=Context(HEADERS_SEEN[0]))
+    log_context.task_context_enter(task_id="t1", task=task)
+    logger.warning("sending the email")
+    log_context.task_context_leave(task_id="t1")
+    logger.warning("after the task")
+
+    assert json_lines[1]["request_id"] == line["request_id"]
+    assert json_lines[1]["user_id"] == user.pk
+    assert json_lines[2]["request_id"] is None
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize(
+    ("offered", "kept"),
+    [("edge-4f1c2a9b77d0", True), ("Jane Doe 1980-05-17", False), ("x" * 200, False)],
+)
+def test_a_proxy_s_request_id_is_kept_only_if_it_is_a_plain_token(
+    json_lines, db, offered, kept
+):
+    response = Client().get("/logs/", headers={"X-Request-ID": offered})
+
+    assert (response["X-Request-ID"] == offered) is kept
+    assert json_lines[0]["request_id"] == response["X-Request-ID"]
+    assert json_lines[0]["user_id"] is None

@@ -14,7 +14,7 @@ from pharmacy.core import log_context
 from tests.factories import UserFactory
 
 logger = logging.getLogger("pharmacy.test")
-HEADERS_SEEN: list[dict] = []
+queued_headers: list[dict] = []
 
 
 def _logs_and_queues(request):
@@ -23,7 +23,7 @@ def _logs_and_queues(request):
     logger.warning("about to queue a task")
     headers: dict = {}
     log_context.task_headers_add(headers=headers)  # what before_task_publish does
-    HEADERS_SEEN.append(headers)
+    queued_headers.append(headers)
     return HttpResponse("ok")
 
 
@@ -46,7 +46,7 @@ def json_lines():
     logger.addHandler(capture)
     yield lines
     logger.removeHandler(capture)
-    HEADERS_SEEN.clear()
+    queued_headers.clear()
 
 
 @pytest.mark.urls(__name__)
@@ -64,10 +64,10 @@ def test_a_request_s_lines_and_its_task_carry_one_request_id_and_the_user_id(
     assert line["level"] == "WARNING"
     assert line["user_id"] == user.pk
     assert line["request_id"] == response["X-Request-ID"]
-    assert HEADERS_SEEN == [{"request_id": line["request_id"], "user_id": user.pk}]
+    assert queued_headers == [{"request_id": line["request_id"], "user_id": user.pk}]
 
     # The worker: the task's message headers become its lines' ids.
-    task = SimpleNamespace(request=Context(HEADERS_SEEN[0]))
+    task = SimpleNamespace(request=Context(queued_headers[0]))
     log_context.task_context_enter(task_id="t1", task=task)
     logger.warning("sending the email")
     log_context.task_context_leave(task_id="t1")

@@ -171,7 +171,7 @@ def test_the_whole_journey_logs_and_reports_no_health_data(
     with TestCase.captureOnCommitCallbacks(execute=True):
         actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="1Z99")
 
-    # A customer's order with the same patient: a refill and its reminder.
+    # A customer's order with the same patient: its refill reminder, then the refill.
     customer = UserFactory(email="customer@example.com")
     pack = drug.product.children.order_by("pk").first()
     first = place_order(product=pack, owner=customer, method=PaymentMethod.INVOICE)
@@ -186,6 +186,11 @@ def test_the_whole_journey_logs_and_reports_no_health_data(
     OrderEvent.objects.filter(order=first, action="approved").update(
         created_at=timezone.now() - datetime.timedelta(days=9)
     )
+    reminders.subscribe(user=customer, drug=record.drug)
+    last = rules.fills(record=record)[-1]
+    due = rules.supply_runs_out(record=record, fill=last) - datetime.timedelta(days=6)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert reminders.reminders_send(now=due) == 1
     basket = Basket.objects.create(owner=customer)
     basket.strategy = Selector().strategy()
     services.refill_to_basket(record=record, basket=basket)
@@ -193,11 +198,6 @@ def test_the_whole_journey_logs_and_reports_no_health_data(
         attempt_id=checkout_attempt(basket=basket, with_prescription=False).pk
     )
     assert isinstance(refill, Order)
-    reminders.subscribe(user=customer, drug=record.drug)
-    last = rules.fills(record=record)[-1]
-    due = rules.supply_runs_out(record=record, fill=last) - datetime.timedelta(days=6)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        assert reminders.reminders_send(now=due) == 1
 
     # The journey did log (at DEBUG, everything), with request ids.
     assert len(every_log_line) > 10

@@ -182,6 +182,7 @@ def reference_data_ensure() -> None:
         "checkout.migrations.0005_order_on_hold_email",
         "pharmacy.compliance.migrations.0002_demo_licences_and_policy_texts",
         "checkout.dispensing.refills.migrations.0002_refill_and_transfer_emails",
+        "checkout.dispensing.refills.migrations.0004_transfer_received_email",
     ):
         import_module(migration).forwards(apps, None)
 

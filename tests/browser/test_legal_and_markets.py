@@ -1,6 +1,7 @@
 """Pages this branch adds, used as a person would: the footer's licence and
 policy pages, 25 mg marked "Not sold in the US", an Alaska address refused at
-checkout, and a transfer request. Each passes axe and fits 360 px."""
+checkout (a transfer request is in test_transfers.py). Each passes axe and
+fits 360 px."""
 
 import re
 
@@ -8,9 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from catalog.models import Strength
-from checkout.dispensing.refills.models import TransferRequest
 from tests.browser.axe import assert_no_serious_violations
-from tests.factories import UserFactory, reference_data_ensure
+from tests.factories import reference_data_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,25 +84,3 @@ def test_an_alaska_address_is_refused_at_the_address_step(
         re.compile("we can't deliver to Alaska")
     )
     assert_no_serious_violations(page)
-
-
-def test_a_signed_in_customer_requests_a_transfer(page: Page, live_server, us_baclofen):
-    UserFactory(username="tess", email="tess@example.com", password="tess-pass-8812")
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("#id_login-username").fill("tess@example.com")
-    page.locator("#id_login-password").fill("tess-pass-8812")
-    page.locator("button[name=login_submit]").click()
-    page.get_by_role("link", name="Your prescriptions").click()
-    assert_no_serious_violations(page)
-    page.get_by_role("link", name=re.compile("Transfer a prescription")).click()
-    page.set_viewport_size({"width": 360, "height": 800})
-    page.get_by_label("Medicine and strength").select_option(label="Baclofen 10 mg")
-    page.get_by_label("Your current pharmacy's name").fill("Corner Drugstore")
-    page.get_by_label("Its phone number").fill("+1 217 555 0199")
-    page.get_by_label(re.compile("The prescription number there")).fill("CD-1")
-    fits(page)
-    assert_no_serious_violations(page)
-    page.get_by_role("button", name="Request the transfer").click()
-
-    expect(page.locator(".messages")).to_contain_text("Our pharmacist will contact")
-    assert TransferRequest.objects.get().pharmacy_name == "Corner Drugstore"

@@ -23,6 +23,10 @@ _DOSE_PROMPTS = {
     "doses_per_day": "Enter the times a day.",
     "strength": "Choose the strength.",
 }
+DIRECTIONS_HELP = (
+    'As written, in words or sig codes: "one tablet three times a day", '
+    '"1 tab PO q8h PRN spasm, max 3/day".'
+)
 DOSE_HELP = (
     "Left blank, it is read from the directions; when they cannot be read, "
     "you are asked for it."
@@ -164,6 +168,7 @@ class PrescriptionRecordForm(forms.ModelForm):
             "directions": forms.TextInput(attrs={"size": 40}),
         }
         help_texts = {
+            "directions": DIRECTIONS_HELP,
             "dose_mg": DOSE_HELP,
             "doses_per_day": DOSE_HELP,
             "quantity_left": "Left blank: quantity prescribed × (1 + refills).",

@@ -63,6 +63,16 @@ class TransferRequest(models.Model):
     )
     drug = models.ForeignKey("catalogue.Drug", on_delete=models.PROTECT)
     strength = models.ForeignKey("catalogue.Strength", on_delete=models.PROTECT)
+    # Who the medicine is for, as on the prescription: health data, shown to
+    # pharmacists only. Blank on requests made before it was asked.
+    patient_name = models.CharField(
+        "patient's full legal name", max_length=200, blank=True
+    )
+    patient_date_of_birth = models.DateField(
+        "patient's date of birth", null=True, blank=True
+    )
+    # Where we would deliver: a state we hold a licence in, as for an order.
+    delivery_state = models.CharField("state for delivery", max_length=2, blank=True)
     pharmacy_name = models.CharField("other pharmacy's name", max_length=200)
     pharmacy_phone = models.CharField("other pharmacy's phone", max_length=32)
     prescription_number = models.CharField(

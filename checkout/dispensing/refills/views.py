@@ -111,11 +111,19 @@ class TransferRequestView(LoginRequiredMixin, generic.FormView):
     template_name = "refills/transfer.html"
     form_class = TransferRequestForm
 
+    def get_initial(self):
+        return transfers.transfer_request_initial(user=self.request.user)
+
     def form_valid(self, form):
-        transfers.transfer_request(user=self.request.user, data=form.cleaned_data)
+        try:
+            transfers.transfer_request(user=self.request.user, data=form.cleaned_data)
+        except transfers.TransferRefused as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
         messages.success(
             self.request,
             "Thank you. Our pharmacist will contact your pharmacy to transfer the "
-            "prescription, and we will email you when it is done.",
+            "prescription. We have emailed you that the request arrived, and will "
+            "email you again when it is done.",
         )
         return redirect("refills:list")

@@ -172,6 +172,15 @@ def _money_moved(
         return MoneyMoved(stripe_call_owed=True)
     if action.money in (Money.RELEASE, Money.REFUND):
         if not payment.is_card:
+            paid = invoices.amount_received(payment)
+            if paid:
+                # Money came in by bank or check: it goes back the same way,
+                # which the store cannot do, so it is not voided as if unpaid.
+                raise OrderActionRefused(
+                    f"{paid} {payment.currency} has been received against invoice "
+                    f"{invoices.invoice_number(order=order)}: refund it to the "
+                    "customer first; the invoice can't be voided as unpaid."
+                )
             ledger.payment_move(payment, PaymentState.VOID)
             return MoneyMoved("Invoice voided; nothing was charged")
         ledger.release_request(

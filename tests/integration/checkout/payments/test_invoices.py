@@ -260,3 +260,16 @@ def test_with_the_setting_off_an_unpaid_invoice_order_may_leave(
     approved.refresh_from_db()
     assert approved.status == OrderStatus.DISPATCHED
     assert payment(approved).state == PaymentState.INVOICED
+
+
+def test_an_invoice_with_money_received_is_not_voided_as_unpaid(approved, pharmacist):
+    actions.order_payment_record(
+        order=approved, actor=pharmacist, received=received("10.00")
+    )
+
+    with pytest.raises(actions.OrderActionRefused, match="refund it to the customer"):
+        actions.order_cancel(order=approved, actor=pharmacist, reason="Changed mind")
+
+    approved.refresh_from_db()
+    assert approved.status == OrderStatus.APPROVED
+    assert payment(approved).state == PaymentState.INVOICED

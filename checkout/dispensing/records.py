@@ -173,8 +173,8 @@ def record_dose(
     if not reading.understood:
         if blank:
             raise DoseUnclear(
-                f"We could not read these directions ({reading.reason.rstrip('.')}"
-                "). Enter the dose (mg each time) and the times a day.",
+                f"We could not read these directions. {reading.reason} Enter the "
+                "dose (mg each time) and the times a day.",
                 fields=blank,
             )
         return dose_mg, doses_per_day

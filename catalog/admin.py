@@ -43,6 +43,9 @@ class StrengthAdmin(SimpleHistoryAdmin):
     field is one role's (catalog/strength_services.py): the form offers a
     member of staff only their own, and the save checks again."""
 
+    class Media:
+        css = {"all": ["css/admin-catalogue.css"]}
+
     form = StrengthForm
     list_display = ("drug", "strength", "is_available", "approved_markets")
     # The list's quick switch is the price editors'; markets change on the

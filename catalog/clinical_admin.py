@@ -32,6 +32,9 @@ class DrugCautionForm(forms.ModelForm):
 
 @admin.register(DrugCaution)
 class DrugCautionAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin-catalogue.css"]}
+
     form = DrugCautionForm
     list_display = ("term", "category", "kind", "drug", "advice")
     list_filter = ("drug", "kind")
@@ -68,6 +71,9 @@ class DrugCautionAdmin(admin.ModelAdmin):
 class ClinicalFactChangeAdmin(ReadOnlyAdmin):
     """Who changed which clinical fact of a drug, when, from what to what, and
     why. Read-only: only catalog/clinical_facts.py writes these."""
+
+    class Media:
+        css = {"all": ["css/admin-catalogue.css"]}
 
     list_display = ("changed_at", "drug", "fact", "old_value", "new_value", "reason")
     list_filter = ("drug", "fact")

@@ -5,13 +5,14 @@ saying what is missing until then."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from catalog import clinical_facts, drug_services
 from catalog.drug_forms import DrugCreateForm, PackFormSet, SectionFormSet
+from catalog.drug_pages import DraftPacksPage
 from catalog.drug_rules import drug_missing_items
 from catalog.models import Drug, DrugStatus, MonographSection, Strength
 from pharmacy.staff.roles import Perm, staff_may
@@ -24,9 +25,10 @@ class MonographSectionInline(admin.StackedInline):
     ordering = ("position",)
 
 
-class StrengthInline(admin.TabularInline):
+class StrengthInline(admin.StackedInline):
     """A draft's strengths. Once published, a strength is switched on or off
-    and approved for markets on the Strengths page, by those roles."""
+    and approved for markets on the Strengths page, by those roles. Stacked,
+    so that each box has its label (a tabular inline's have none)."""
 
     model = Strength
     extra = 0
@@ -58,6 +60,7 @@ class DrugChangeForm(forms.ModelForm):
         model = Drug
         # The admin gives the form the fields this member of staff may edit.
         fields = ()
+        labels = {"search_terms": "What it treats"}
 
     def clean(self):
         cleaned = super().clean()
@@ -142,6 +145,15 @@ class DrugAdmin(admin.ModelAdmin):
             readonly += self.EDITOR_FIELDS
         return readonly
 
+    def get_deleted_objects(self, objs, request):
+        # Deleting a draft takes its strengths, monograph and cautions with it;
+        # the draft rule (drug_services.drug_draft_delete) decides, not each
+        # of those models' delete permission.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        return deleted, counts, set(), protected
+
     def delete_model(self, request, obj):
         drug_services.drug_draft_delete(drug=obj, actor=request.user)
 
@@ -168,6 +180,7 @@ class DrugAdmin(admin.ModelAdmin):
                 sections=sections.specs(),
                 image=data["image"],
                 draw_image=data["draw_image"],
+                search_terms=data["search_terms"],
             )
             self.log_addition(request, drug, [{"added": {}}])
             self._publish_if_asked(request, drug, "_publish" in request.POST)
@@ -241,13 +254,53 @@ class DrugAdmin(admin.ModelAdmin):
 
     @admin.display(description="Packs")
     def packs(self, obj):
-        url = reverse("admin:catalogue_packprice_changelist")
         count = obj.product.children.count()
+        counted = f"{count} pack{'' if count == 1 else 's'}."
+        if not obj.clinical_facts_locked:
+            return format_html(
+                '{} <a href="{}">Packs, prices, stock and image</a>',
+                counted,
+                reverse("admin:catalogue_drug_packs", args=[obj.pk]),
+            )
+        url = reverse("admin:catalogue_packprice_changelist")
         return format_html(
-            '{} pack{}. <a href="{}?product__parent__id__exact={}">Prices and '
+            '{} <a href="{}?product__parent__id__exact={}">Prices and '
             "stock in the price list</a>",
-            count,
-            "" if count == 1 else "s",
+            counted,
             url,
             obj.product_id,
         )
+
+    def get_urls(self):
+        packs = path(
+            "<path:object_id>/packs/",
+            self.admin_site.admin_view(self.draft_packs_view),
+            name="catalogue_drug_packs",
+        )
+        return [packs, *super().get_urls()]
+
+    def draft_packs_view(self, request, object_id):
+        """A draft's packs (prices and stock), new packs and its image, on one
+        page, until it is first published."""
+        drug = self.get_object(request, object_id)
+        if drug is None:
+            raise Http404
+        if drug.clinical_facts_locked or not staff_may(request.user, Perm.EDIT_DRUGS):
+            raise PermissionDenied
+        page = DraftPacksPage(request, drug)
+        if request.method == "POST" and page.is_valid():
+            drug_services.drug_draft_finish(
+                drug=drug, actor=request.user, **page.changes()
+            )
+            messages.success(request, f"The packs and image of {drug} are saved.")
+            return HttpResponseRedirect(
+                reverse("admin:catalogue_drug_change", args=[drug.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": drug,
+            "title": f"Packs and image: {drug.product.title}",
+            "page": page,
+        }
+        return TemplateResponse(request, "admin/catalogue/drug/packs.html", context)

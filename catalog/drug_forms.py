@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
-from catalog.drug_services import PackSpec, SectionSpec
+from catalog.drug_services import PackSpec, SectionSpec, drug_duplicate_exists
 from catalog.models import DosageForm, Route
 
 
@@ -14,6 +14,13 @@ class DrugCreateForm(forms.Form):
     generic_name = forms.CharField(max_length=120, help_text="e.g. tizanidine")
     brand_names = forms.CharField(
         max_length=255, required=False, help_text="Comma-separated, e.g. Zanaflex"
+    )
+    search_terms = forms.CharField(
+        required=False,
+        label="What it treats",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The conditions it treats and its class, as shoppers search for "
+        "them, e.g. spasticity, muscle relaxant, multiple sclerosis",
     )
     dosage_form = forms.ChoiceField(choices=DosageForm.choices)
     route = forms.ChoiceField(choices=Route.choices)
@@ -35,6 +42,18 @@ class DrugCreateForm(forms.Form):
         label="Draw the pack image",
         help_text="Used when no image is uploaded",
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        name, form = cleaned.get("generic_name"), cleaned.get("dosage_form")
+        if name and form and drug_duplicate_exists(generic_name=name, dosage_form=form):
+            self.add_error(
+                "generic_name",
+                f"There is already a drug called {name.strip().lower()} in the form "
+                f"{DosageForm(form).label.lower()}: open it from the list of drugs "
+                "and add to it there.",
+            )
+        return cleaned
 
 
 class PackForm(forms.Form):
@@ -93,3 +112,27 @@ class BaseSectionFormSet(forms.BaseFormSet):
 
 PackFormSet = forms.formset_factory(PackForm, formset=BasePackFormSet, extra=6)
 SectionFormSet = forms.formset_factory(SectionForm, formset=BaseSectionFormSet, extra=4)
+
+
+class ExistingPackForm(forms.Form):
+    """A draft's pack: its price and stock may still change."""
+
+    price = forms.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), label="Pack price"
+    )
+    stock = forms.IntegerField(min_value=0, label="Packs in stock")
+
+    def clean_price(self):
+        return PackForm.clean_price(self)
+
+
+class DraftImageForm(forms.Form):
+    image = forms.ImageField(required=False, help_text="A photo of the pack")
+    draw_image = forms.BooleanField(
+        required=False,
+        label="Draw the pack image",
+        help_text="Used when the drug has no image and none is uploaded",
+    )
+
+
+NewPackFormSet = forms.formset_factory(PackForm, formset=BasePackFormSet, extra=3)

@@ -79,6 +79,7 @@ def drug_create(
     sections: list[SectionSpec],
     image: File | None = None,
     draw_image: bool = False,
+    search_terms: str = "",
 ) -> Drug:
     """A new drug, saved as a draft (hidden from shoppers) with its packs."""
     pclass, _ = ProductClass.objects.get_or_create(
@@ -100,6 +101,7 @@ def drug_create(
         product=parent,
         generic_name=generic_name.strip().lower(),
         brand_names=brand_names,
+        search_terms=search_terms,
         dosage_form=dosage_form,
         route=route,
         prescription_required=prescription_required,
@@ -117,18 +119,25 @@ def drug_create(
         )
         for i, s in enumerate(sections, start=1)
     )
+    _image_add(product=parent, image=image, draw_image=draw_image)
+    return drug
+
+
+def _image_add(*, product: Product, image: File | None, draw_image: bool) -> None:
+    """The uploaded image, or else (if asked) a drawn one, as the product's
+    first image."""
+    title = product.title
     if image is not None:
         ProductImage.objects.create(
-            product=parent, original=image, caption=f"{title} pack", display_order=0
+            product=product, original=image, caption=f"{title} pack", display_order=0
         )
     elif draw_image:
         ProductImage.objects.create(
-            product=parent,
-            original=File(_png_file(title), name=f"{slug}-pack.png"),
+            product=product,
+            original=File(_png_file(title), name=f"{product.slug}-pack.png"),
             caption=f"{title} tablets pack",
             display_order=0,
         )
-    return drug
 
 
 def _png_file(title: str) -> io.BytesIO:
@@ -190,6 +199,48 @@ def drug_status_set(*, drug: Drug, status: DrugStatus) -> None:
     product = drug.product
     product.is_public = status == DrugStatus.PUBLISHED
     product.save(update_fields=["is_public"])
+
+
+@dataclass(frozen=True)
+class PackChange:
+    """A draft's pack, priced and stocked anew."""
+
+    record_id: int
+    price: Decimal
+    stock: int
+
+
+@transaction.atomic
+def drug_draft_finish(
+    *,
+    drug: Drug,
+    actor,
+    pack_changes: list[PackChange],
+    new_packs: list[PackSpec],
+    image: File | None = None,
+    draw_image: bool = False,
+) -> None:
+    """Finish a draft that shoppers have never seen: its packs' prices and
+    stock, new packs, and an image (uploaded, or drawn if it has none). Once
+    published, prices belong to the price editors and the price list."""
+    if not may(actor, Perm.EDIT_DRUGS):
+        raise PermissionDenied("You may not edit drugs.")
+    stored = Drug.objects.select_for_update().get(pk=drug.pk)
+    if stored.clinical_facts_locked:
+        raise PermissionDenied(
+            "This drug has been published: its prices are changed in the price list."
+        )
+    records = StockRecord.objects.filter(product__parent=stored.product)
+    for change in pack_changes:
+        record = records.get(pk=change.record_id)
+        if (record.price, record.num_in_stock) != (change.price, change.stock):
+            record.price, record.num_in_stock = change.price, change.stock
+            record.save()  # a save, so the price history and the cache hear of it
+    drug_packs_add(drug=stored, packs=new_packs)
+    has_image = ProductImage.objects.filter(product=stored.product).exists()
+    _image_add(
+        product=stored.product, image=image, draw_image=draw_image and not has_image
+    )
 
 
 @transaction.atomic

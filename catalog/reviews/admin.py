@@ -38,6 +38,9 @@ def _pending_first():
 class ProductReviewAdmin(admin.ModelAdmin):
     """Moderation: pending reviews first; side-effect reports for the pharmacist."""
 
+    class Media:
+        css = {"all": ["css/admin-catalogue.css"]}
+
     list_display = (
         "title",
         "product",
@@ -148,11 +151,12 @@ class ProductReviewAdmin(admin.ModelAdmin):
             reviews=queryset, actor=request.user, approve=approve
         )
         verb = "approved and published" if approve else "rejected"
-        self.message_user(
-            request,
-            f"{done.changed} review(s) {verb}.",
-            messages.SUCCESS if approve else messages.INFO,
-        )
+        if done.changed or not done.held_for_pharmacist:
+            self.message_user(
+                request,
+                f"{done.changed} review(s) {verb}.",
+                messages.SUCCESS if approve else messages.INFO,
+            )
         if done.held_for_pharmacist:
             self.message_user(
                 request,
@@ -193,6 +197,9 @@ class FollowUpForm(forms.ModelForm):
 class SideEffectFollowUpAdmin(admin.ModelAdmin):
     """The pharmacist records what was done about a side-effect report; the
     record is kept as written."""
+
+    class Media:
+        css = {"all": ["css/admin-catalogue.css"]}
 
     form = FollowUpForm
     list_display = ("review", "recorded_by", "recorded_at")

@@ -17,3 +17,23 @@ def admin_sign_in(page: Page, live_server, *, username: str, password: str) -> N
     page.get_by_label("Authentication code").fill(totp_code(device))
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+
+
+SHOTS = "/tmp/shots"  # noqa: S108  screenshots are looked at, never kept in the repo
+
+
+def looked_at(page: Page, name: str, *, who: str) -> None:
+    """A staff page checked with axe, photographed on a phone and a desktop
+    (under SHOTS/<who>/), and without sideways scrolling on the phone."""
+    from pathlib import Path
+
+    from tests.browser.axe import assert_no_serious_violations
+
+    assert_no_serious_violations(page)
+    folder = Path(SHOTS) / who
+    folder.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.screenshot(path=folder / f"{name}-360.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=folder / f"{name}-1280.png", full_page=True)

@@ -124,6 +124,7 @@ class PatientDetailsView(
     template_name = "checkout/patient.html"
     form_class = PatientDetailsForm
     pre_conditions = DETAILS_CAPTURED
+    prefilled_from_order = False  # a refill's details, from its first order
 
     def get_initial(self):
         if self.request.method != "GET":
@@ -132,9 +133,16 @@ class PatientDetailsView(
         if patient is None:
             refill = refills.basket_refill(basket=self.request.basket)
             if refill is not None:
-                return refills.refill_patient_initial(record=refill)
+                initial = refills.refill_patient_initial(record=refill)
+                self.prefilled_from_order = bool(initial)
+                return initial
             return {}
         return prescriptions.patient_form_initial(patient=patient)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["prefilled"] = self.prefilled_from_order
+        return ctx
 
     def form_valid(self, form):
         prescriptions.patient_details_save(

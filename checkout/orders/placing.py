@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from oscar.apps.checkout.calculators import OrderTotalCalculator
+from oscar.apps.checkout.mixins import OrderPlacementMixin
 from oscar.apps.order.models import Order, ShippingAddress
 from oscar.apps.order.utils import OrderCreator
 
@@ -195,7 +196,7 @@ def _place(*, attempt, basket, method, charge, total) -> Order:
         shipping_method=method,
         shipping_charge=charge,
         user=attempt.user,
-        shipping_address=_shipping_address(attempt.shipping_address),
+        shipping_address=_shipping_address(attempt.shipping_address, user=attempt.user),
         order_number=attempt.order_number,
         status=PLACE.ends_in,
         guest_email=attempt.guest_email or "",
@@ -236,8 +237,12 @@ def _drug_product_ids(*, basket: Basket) -> set[int]:
     return {line.product.parent_id or line.product_id for line in basket.all_lines()}
 
 
-def _shipping_address(fields: dict) -> ShippingAddress:
+def _shipping_address(fields: dict, *, user) -> ShippingAddress:
     address = ShippingAddress(**fields)
     countries.address_country_attach(address)
     address.save()
+    if user is not None:
+        # Into the customer's address book, as Oscar's checkout does, so the
+        # next checkout (a refill) offers it to confirm instead of retyping.
+        OrderPlacementMixin().update_address_book(user, address)
     return address

@@ -188,3 +188,45 @@ def test_refill_from_your_prescriptions_then_a_reminder(
         assert_no_serious_violations(other)
     finally:
         visitor.close()
+
+
+def test_a_signed_in_refill_confirms_the_saved_address_and_details(
+    page: Page, live_server, first_order
+):
+    """Nothing from the first order is typed again: the saved address is one
+    click, the patient's details are filled in, only counselling is asked."""
+    rx = rules.rx_number(record=PrescriptionRecord.objects.get())
+    customer_sign_in(page, live_server)
+    page.goto(live_server.url + "/prescriptions/")
+    page.locator(".rx-card").get_by_role("button", name="Request a refill").click()
+    page.get_by_role("link", name="Proceed to checkout").click()
+
+    expect(
+        page.get_by_role("heading", name="Deliver to a saved address")
+    ).to_be_visible()
+    saved = page.locator(".saved-addresses .rx-card")
+    expect(saved).to_contain_text("1 Main Street")
+    assert_no_serious_violations(page)
+    saved.get_by_role("button", name="Deliver to this address").click()
+    page.get_by_role("group", name="Choose how we deliver your order").get_by_role(
+        "radio", name=re.compile(r"^Standard delivery")
+    ).check()
+    press_continue(page)
+
+    expect(page.get_by_text("filled these in from your earlier order")).to_be_visible()
+    expect(page.get_by_label("Patient's full legal name")).to_have_value("Alex Rivera")
+    expect(page.get_by_label("Date of birth")).to_have_value("1980-05-17")
+    assert_no_serious_violations(page)
+    page.get_by_role(
+        "group", name="Would you like to speak to our pharmacist about this medicine?"
+    ).get_by_role("radio", name="No, thank you").check()
+    press_continue(page)
+    page.get_by_role("button", name="Review your order").click()
+
+    expect(page.locator(".refill-note")).to_contain_text(f"Refill of prescription {rx}")
+    expect(page.locator("body")).to_contain_text("1 Main Street")
+    page.get_by_role("button", name="Place order").click()
+    expect(page).to_have_url(re.compile(r"/checkout/thank-you/$"))
+    refill = Order.objects.exclude(pk=first_order.pk).get()
+    assert refill.shipping_address.line1 == "1 Main Street"
+    assert refill.patient.full_name == "Alex Rivera"

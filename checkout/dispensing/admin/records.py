@@ -16,6 +16,7 @@ from checkout.dispensing.admin.access import HealthDataAdmin, ReadOnlyAdmin
 from checkout.dispensing.admin.access_log_admin import RecordsHealthDataViews
 from checkout.dispensing.models import AccessSubject, PatientDetails, Prescription
 from checkout.orders.models import OrderEvent
+from pharmacy.core.people import order_customer_label, person_label
 
 
 @admin.register(Prescription)
@@ -97,12 +98,16 @@ class OrderEventAdmin(ReadOnlyAdmin):
         "action",
         "from_status",
         "to_status",
-        "actor",
+        "actor_name",
     )
     list_filter = ("action",)
     list_select_related = ("order", "actor")
     search_fields = ("order__number",)
     ordering = ("-created_at", "-id")
+
+    @admin.display(description="By", ordering="actor")
+    def actor_name(self, obj):
+        return person_label(user=obj.actor) or "the customer"
 
 
 # -- Oscar's orders, read-only -------------------------------------------------
@@ -118,23 +123,28 @@ if admin.site.is_registered(Line):
 
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
-    list_display = ("number", "status", "total_incl_tax", "date_placed")
+    list_display = ("number", "customer", "status", "total_incl_tax", "date_placed")
+    list_select_related = ("user",)
     list_filter = ("status",)
-    search_fields = ("number",)
+    search_fields = ("number", "guest_email", "user__email")
     ordering = ("-date_placed",)
     date_hierarchy = "date_placed"
     fields = readonly_fields = (
         "number",
         "status",
         "date_placed",
-        "user",
-        "guest_email",
+        "customer",
         "currency",
         "total_incl_tax",
         "shipping_incl_tax",
         "shipping_method",
         "order_lines",
     )
+
+    @admin.display(description="Customer")
+    def customer(self, obj):
+        # Name and email, never the username Oscar generated.
+        return order_customer_label(order=obj)
 
     @admin.display(description="Lines")
     def order_lines(self, obj):

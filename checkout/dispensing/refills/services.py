@@ -4,6 +4,7 @@ on file, so checkout skips the upload and the pharmacist sees the record."""
 from django.db import transaction
 
 from catalog.models import Product
+from checkout.basket.models import Basket
 from checkout.dispensing import prescriptions
 from checkout.dispensing.models import PatientDetails, Prescription, PrescriptionRecord
 from checkout.dispensing.refills import rules
@@ -28,6 +29,11 @@ def refill_to_basket(*, record: PrescriptionRecord, basket) -> Product:
     The caller has checked that the record is the customer's. Raises
     RefillRefused with the reason when a refill is not allowed now.
     """
+    if basket.id:
+        # Requests for the same basket (a double click, two tabs) take turns:
+        # each empties the basket and adds its pack, so one line is left.
+        # Unlocked, two at once each added a pack to the same line.
+        Basket.objects.select_for_update().filter(pk=basket.pk).first()
     refusal = rules.refill_refusal(record=record)
     if refusal:
         raise RefillRefused(refusal)

@@ -45,16 +45,14 @@ def united_states():
 
 
 def test_fifty_buyers_of_the_last_ten_packs_make_exactly_ten_orders(
-    drug, united_states
+    drug, united_states, private_root
 ):
     pack = Product.objects.get(upc=f"{drug.product.upc}-10-30")
     StockRecord.objects.filter(product=pack).update(
         num_in_stock=LAST_PACKS, num_allocated=0
     )
     attempts = [
-        checkout_attempt(
-            basket=basket_with(product=pack, quantity=1), with_prescription=False
-        ).pk
+        checkout_attempt(basket=basket_with(product=pack, quantity=1)).pk
         for _ in range(BUYERS)
     ]
     start = threading.Barrier(BUYERS)

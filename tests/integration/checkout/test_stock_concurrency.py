@@ -4,12 +4,10 @@ Only PostgreSQL locks rows: SQLite serialises whole-database writes and ignores
 SELECT ... FOR UPDATE, so this race can only be run, and only matters, there.
 """
 
-import threading
 from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.db import close_old_connections, connection
 from oscar.apps.order.models import Order
 
 from catalog.models import Product
@@ -17,6 +15,7 @@ from catalog.partner.models import StockRecord
 from checkout.orders import placing
 from checkout.orders.models import CheckoutAttempt
 from tests.checkout_helpers import basket_with, checkout_attempt
+from tests.concurrency import at_once
 from tests.factories import reference_data_ensure
 
 BUYERS = 50
@@ -55,35 +54,17 @@ def test_fifty_buyers_of_the_last_ten_packs_make_exactly_ten_orders(
         checkout_attempt(basket=basket_with(product=pack, quantity=1)).pk
         for _ in range(BUYERS)
     ]
-    start = threading.Barrier(BUYERS)
-    outcomes: dict[int, str] = {}
-    unexpected: list[BaseException] = []
-    lock = threading.Lock()
 
-    def buy(attempt_id: int) -> None:
+    def buy(attempt_id: int) -> str:
         try:
-            start.wait(timeout=30)
-            try:
-                placing.order_place(attempt_id=attempt_id)
-                outcome = "placed"
-            except placing.OrderNotPlaced as exc:
-                outcome = f"refused: {exc}"
-            with lock:
-                outcomes[attempt_id] = outcome
-        except BaseException as exc:  # anything else fails the test below
-            with lock:
-                unexpected.append(exc)
-        finally:
-            connection.close()
+            placing.order_place(attempt_id=attempt_id)
+            return "placed"
+        except placing.OrderNotPlaced as exc:
+            return f"refused: {exc}"
 
-    threads = [threading.Thread(target=buy, args=(pk,)) for pk in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    close_old_connections()
+    outcomes, unexpected, alive = at_once(buy, attempts)
 
-    assert not any(thread.is_alive() for thread in threads)
+    assert alive == []
     assert unexpected == []
     kinds = Counter(outcome.split(":")[0] for outcome in outcomes.values())
     assert kinds == {"placed": LAST_PACKS, "refused": BUYERS - LAST_PACKS}

@@ -11,7 +11,7 @@ locks, so no path places a prescription-only order without one.
 from django.core.exceptions import ValidationError
 
 from checkout.dispensing import prescriptions
-from checkout.dispensing.models import Prescription
+from checkout.dispensing.models import FileState, Prescription
 from checkout.dispensing.refills import rules as refill_rules
 
 # What a shopper may choose at checkout. Refills and transfers come only from
@@ -23,7 +23,13 @@ CHECKOUT_CHOICES = [
 
 
 def prescription_uploaded(*, prescription: Prescription) -> bool:
-    return prescription.source == Prescription.Source.UPLOAD and bool(prescription.file)
+    """A file was uploaded and has not been found unreadable (one still being
+    checked counts: the pharmacist sees it once it is ready)."""
+    return (
+        prescription.source == Prescription.Source.UPLOAD
+        and bool(prescription.file)
+        and prescription.file_state != FileState.UNREADABLE
+    )
 
 
 def prescriber_details_given(*, prescription: Prescription) -> bool:

@@ -114,3 +114,23 @@ def test_the_superintendent_approves_25_mg_for_a_market(
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     strength.refresh_from_db()
     assert "GB" in strength.approved_markets.split(",")
+
+
+def test_the_pharmacist_adds_a_caution_giving_a_reason(
+    page: Page, live_server, baclofen
+):
+    sign_in_as(page, live_server, PHARMACISTS)
+    page.goto(live_server.url + "/admin/catalogue/drugcaution/")
+    page.get_by_role("link", name="Add drug caution").click()
+    page.get_by_label("Drug").select_option(label="baclofen")
+    page.get_by_label("Kind").select_option(label="Interacting medicine")
+    page.get_by_label("Category").fill("Opioids")
+    page.get_by_label("Term").fill("oxycodone")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Say why this clinical fact changes")).to_be_visible()
+    expect(page.get_by_label("Term")).to_have_value("oxycodone")
+    looked_at(page, "caution-add", who="roles")
+    page.get_by_label("Reason for the change").fill("The label lists opioids.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was added successfully")).to_be_visible()
+    looked_at(page, "cautions", who="roles")

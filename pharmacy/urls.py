@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from catalog.views import HomeView, SearchView
+from checkout import metrics
 from pharmacy.accounts import order_views as account_order_views
 from pharmacy.accounts import views as account_views
 from pharmacy.core import views
@@ -13,6 +14,7 @@ from pharmacy.staff import views as staff_views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path(
         "staff/two-factor/", staff_views.two_factor_enrol, name="staff-two-factor-enrol"

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # Content-Security-Policy header on every response
     "csp",
+    # Request counts and latency by view for Prometheus (served by checkout/metrics.py)
+    "django_prometheus",
     # Ours
     "pharmacy.core.apps.CoreConfig",
     "pharmacy.staff.apps.StaffConfig",
@@ -88,6 +90,8 @@ INSTALLED_APPS = [
 CSRF_FAILURE_VIEW = "pharmacy.core.views.csrf_failure"
 
 MIDDLEWARE = [
+    # First and last: times the whole request, by view (django-prometheus)
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The headers every page carries sit above everything that can refuse a
@@ -115,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a lockout into our lockout page
+    # Times the request from here; django-axes asks to be last, below it.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -71,6 +71,10 @@ def test_running_the_setup_twice_changes_nothing_the_second_time(demo_env):
     printed = dict(re.findall(r"username '([^']+)', password '([^']+)'", first))
     assert set(printed) == {username for username, _ in DEMO_ACCOUNTS}
     assert "Staff sign in at http://127.0.0.1:8123/admin/" in first
+    assert (
+        "Metrics for Prometheus: http://127.0.0.1:8123/metrics with the header "
+        "'Authorization: Bearer demo-metrics-token'"
+    ) in first
     before = snapshot(demo_env)
     assert before[0]["catalogue.product"]  # the catalog is there
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -20,4 +21,9 @@ class Command(BaseCommand):
                 verbosity=step_verbosity,
                 stdout=self.stdout,
                 stderr=self.stderr,
+            )
+        if settings.METRICS_TOKEN:
+            self.stdout.write(
+                f"==> Metrics for Prometheus: {settings.PUBLIC_BASE_URL}/metrics "
+                f"with the header 'Authorization: Bearer {settings.METRICS_TOKEN}'"
             )

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -8,6 +10,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import markets, pricing, selectors, strength_services
 from catalog.clinical_admin import DrugCautionAdmin  # noqa: F401  registers it
+from catalog.costs import admin as cost_admin  # noqa: F401  registers pack costs
+from catalog.costs.breakdown import price_breakdown
+from catalog.costs.models import PackCost
 from catalog.drug_admin import DrugAdmin  # noqa: F401  registers the Drugs page
 from catalog.models import (
     PackPrice,
@@ -146,6 +151,7 @@ class PackPriceAdmin(admin.ModelAdmin):
         "per_tablet",
         "availability",
         "num_in_stock",
+        "cost_check",
     )
     list_display_links = ("drug",)
     list_editable = ("price",)
@@ -189,6 +195,11 @@ class PackPriceAdmin(admin.ModelAdmin):
             .annotate(
                 sort_strength=attribute(selectors.STRENGTH_ATTR, "value_float"),
                 sort_tablets=attribute(selectors.TABLETS_ATTR, "value_integer"),
+                acquisition_cost=Subquery(
+                    PackCost.objects.filter(pack=OuterRef("product")).values(
+                        "acquisition_cost"
+                    )[:1]
+                ),
             )
             .select_related("product__parent")
             .prefetch_related(selectors.pack_facts_prefetch("product"))
@@ -248,6 +259,20 @@ class PackPriceAdmin(admin.ModelAdmin):
             f"${pricing.per_tablet_price(pack_price=obj.price, tablets=obj.facts[1])}"
         )
 
+    @admin.display(description="Margin after cost and fee")
+    def cost_check(self, obj):
+        """What is left of the price after what we pay and the pharmacy fee;
+        a pack sold below them is flagged, never hidden."""
+        if obj.acquisition_cost is None or obj.price is None:
+            return "No cost recorded"
+        breakdown = _pack_breakdown(price=obj.price, cost=obj.acquisition_cost)
+        if breakdown.below_cost:
+            return format_html(
+                '<strong class="flag-below-cost">Below cost and fee: {}</strong>',
+                breakdown.margin,
+            )
+        return f"${breakdown.margin}"
+
     @admin.display(description="Availability")
     def availability(self, obj):
         return obj.status.label
@@ -282,6 +307,21 @@ class PackPriceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         self._warn_if_larger_pack_dearer(request, obj)
+        self._warn_if_below_cost(request, obj)
+
+    @staticmethod
+    def _warn_if_below_cost(request, obj):
+        cost = PackCost.objects.filter(pack=obj.product).first()
+        if cost is None:
+            return
+        breakdown = _pack_breakdown(price=obj.price, cost=cost.acquisition_cost)
+        if breakdown.below_cost:
+            messages.warning(
+                request,
+                f"Saved, but {obj.product.title} now sells below what we pay "
+                f"(${breakdown.acquisition_cost}) plus the pharmacy fee "
+                f"(${breakdown.pharmacy_fee}): the margin is ${breakdown.margin}.",
+            )
 
     def _warn_if_larger_pack_dearer(self, request, obj):
         facts = selectors.variant_facts(product=obj.product)
@@ -301,6 +341,16 @@ class PackPriceAdmin(admin.ModelAdmin):
                     f"in packs of {large} now costs more per tablet than packs of "
                     f"{small}.",
                 )
+
+
+def _pack_breakdown(*, price, cost):
+    """The pack's price split as the product page splits it (delivery aside)."""
+    return price_breakdown(
+        pack_price=price,
+        acquisition_cost=cost,
+        pharmacy_fee=settings.PHARMACY_FEE,
+        delivery=Decimal("0.00"),
+    )
 
 
 def price_changes():

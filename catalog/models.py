@@ -294,3 +294,6 @@ def _pack_price_saved(sender, **kwargs):
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F403
+
+# What each pack costs the pharmacy (price transparency: catalog/costs/).
+from catalog.costs.models import PackCost  # noqa: E402,F401

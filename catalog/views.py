@@ -16,6 +16,7 @@ from oscar.apps.offer.models import ConditionalOffer
 from oscar.templatetags.currency_filters import currency
 
 from catalog import price_chart, search, selectors
+from catalog.costs import selectors as cost_selectors
 from catalog.forms import VariantChoiceForm
 from catalog.models import Product
 from catalog.page_cache import SharedPageCacheMixin
@@ -75,7 +76,10 @@ class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
         ctx["price_table"] = table
         ctx["price_chart"] = price_chart.price_chart(table=table)
         ctx["selected"] = self._selected_variant(table)
-        ctx["variant_data"] = _variant_json(table)
+        breakdowns = cost_selectors.pack_breakdowns(variants=table.variants)
+        if ctx["selected"] is not None:
+            ctx["breakdown"] = breakdowns.get(ctx["selected"].product_id)
+        ctx["variant_data"] = _variant_json(table, breakdowns=breakdowns)
         ctx["max_quantity"] = settings.OSCAR_MAX_BASKET_QUANTITY_THRESHOLD
         drug = getattr(product, "drug", None)
         ctx["drug"] = drug
@@ -120,11 +124,12 @@ class ProductDetailView(SharedPageCacheMixin, OscarProductDetailView):
         return variant
 
 
-def _variant_json(table: selectors.PriceTable) -> dict:
+def _variant_json(table: selectors.PriceTable, *, breakdowns: dict) -> dict:
     """What the page's script needs to show a pack's prices without a reload;
     formatted here from the same prices the basket charges."""
     return {
         v.key: {
+            **_breakdown_json(breakdowns.get(v.product_id), currency_code=v.currency),
             "label": f"{v.strength_mg} mg, {v.tablets} tablets",
             "pack_price": currency(v.pack_price, v.currency),
             "per_tablet": currency(v.per_tablet, v.currency),
@@ -139,6 +144,19 @@ def _variant_json(table: selectors.PriceTable) -> dict:
         }
         for v in table.variants
         if v.strength_available
+    }
+
+
+def _breakdown_json(breakdown, *, currency_code: str) -> dict:
+    if breakdown is None:
+        return {"breakdown": False}
+    return {
+        "breakdown": True,
+        "cost": currency(breakdown.acquisition_cost, currency_code),
+        "fee": currency(breakdown.pharmacy_fee, currency_code),
+        "margin": currency(breakdown.margin, currency_code),
+        "delivery": currency(breakdown.delivery, currency_code),
+        "total": currency(breakdown.total, currency_code),
     }
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Ours in place of Oscar's search page (same URL, so Oscar's links still work).
     path("search/", SearchView.as_view(), name="search"),
+    path("prices/", include("catalog.costs.urls")),
     path("legal/", include("pharmacy.compliance.urls")),
     # A guest order's "create an account": registration for the order's email.
     path(

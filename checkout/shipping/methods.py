@@ -1,8 +1,8 @@
-from decimal import Decimal
-
 from django.conf import settings
 from oscar.apps.shipping.methods import *  # noqa: F403
 from oscar.apps.shipping.methods import FixedPrice
+
+from pharmacy.core import delivery
 
 
 class SettingsPriced(FixedPrice):
@@ -13,5 +13,5 @@ class SettingsPriced(FixedPrice):
         self.code = code
         self.name = spec["name"]
         self.description = spec["description"]
-        price = Decimal(spec["price"])
+        price = delivery.delivery_charge(code=code)
         super().__init__(charge_excl_tax=price, charge_incl_tax=price)

@@ -18,5 +18,6 @@ class SetupStep:
 SETUP_STEPS = (
     SetupStep("Applying database migrations", "migrate", ("--noinput",)),
     SetupStep("Loading the demo catalog (adds only what is missing)", "load_catalog"),
+    SetupStep("Adding demo acquisition costs to packs without one", "load_demo_costs"),
     SetupStep("Creating the demo staff accounts", "create_demo_staff"),
 )

@@ -300,6 +300,12 @@ SHIPPING_METHODS = {
 # guard against typos such as 1,000,000,000.
 PACK_PRICE_MAX = Decimal(env("PACK_PRICE_MAX", default="10000.00"))
 
+# What the pharmacy charges on every pack for its work (checking the
+# prescription, dispensing, labelling, counselling), shown in each pack's
+# "How this price is made" (catalog/costs/breakdown.py). Part of the pack
+# price, never added to it.
+PHARMACY_FEE = Decimal(env("PHARMACY_FEE", default="4.00"))
+
 # The order's statuses and which may follow which come from the one
 # declaration of the order's life (checkout/orders/workflow.py).
 OSCAR_INITIAL_ORDER_STATUS = workflow.PLACE.ends_in.value

@@ -73,6 +73,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("catalogue", "switch_strength"),
         ("catalogue", "view_historicalstrength"),
         ("partner", "view_historicalstockrecord"),
+        # What each pack costs us (catalog/costs/): recorded, corrected, never deleted.
+        ("catalogue", "view_packcost"),
+        ("catalogue", "add_packcost"),
+        ("catalogue", "change_packcost"),
+        ("catalogue", "view_historicalpackcost"),
     ],
     # Prescription review, dispatch, and the orders and health data behind them.
     PHARMACISTS: [

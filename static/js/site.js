@@ -6,6 +6,7 @@
   if (!form || !dataNode) return;
   var variants = JSON.parse(dataNode.textContent);
   var panel = form.querySelector("[data-selected-price]");
+  var breakdown = form.querySelector("[data-price-breakdown]");
   form.querySelectorAll("[data-nojs-only]").forEach(function (el) { el.hidden = true; });
 
   function checked(name) {
@@ -23,9 +24,13 @@
     });
     var v = variants[strength + "-" + checked("pack")];
     if (!panel || !v) return;
-    panel.querySelectorAll("[data-field]").forEach(function (el) {
-      el.textContent = v[el.getAttribute("data-field")];
+    [panel, breakdown].forEach(function (box) {
+      if (!box) return;
+      box.querySelectorAll("[data-field]").forEach(function (el) {
+        el.textContent = v[el.getAttribute("data-field")];
+      });
     });
+    if (breakdown) breakdown.hidden = !v.breakdown;
     document.querySelectorAll("[data-variant]").forEach(function (cell) {
       cell.classList.toggle("is-selected", cell.getAttribute("data-variant") === strength + "-" + checked("pack"));
     });

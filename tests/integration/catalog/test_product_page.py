@@ -249,6 +249,8 @@ def test_page_script_data_holds_each_packs_formatted_prices(client):
         "saving_line": "You save $81.00 (27%) against the 30-tablet pack",
         "stock": "In stock",
         "available": True,
+        # No acquisition cost recorded: no "How this price is made".
+        "breakdown": False,
     }
     assert data["10-30"]["saving_line"] == "Smallest pack: no multi-pack saving"
 

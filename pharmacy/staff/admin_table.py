@@ -92,6 +92,16 @@ ADMIN_TABLE: dict[str, AdminPage] = {
         rows={"pack": Row(save=PE, fields={"price": PE})},
     ),
     "partner.HistoricalStockRecord": AdminPage(view=PE, rows={"price change": Row()}),
+    # What each pack costs us: recorded and corrected by price editors, never deleted.
+    "catalogue.PackCost": AdminPage(
+        view=PE,
+        add=PE,
+        rows={
+            "cost": Row(
+                save=PE, fields=_fields(PE, "acquisition_cost", "source", "is_demo")
+            )
+        },
+    ),
     "catalogue.Strength": AdminPage(
         view=PE | CE | PH | SU,
         list_editable={"is_available": PE},

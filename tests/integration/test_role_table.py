@@ -9,6 +9,7 @@ One client per role, one set of rows for all of them.
 """
 
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -18,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from catalog import clinical_facts
+from catalog.costs.models import PackCost
 from catalog.models import (
     ClinicalFactChange,
     Drug,
@@ -154,6 +156,11 @@ def rows(db, settings, tmp_path):
         "catalogue.Drug": {"published": drug, "draft": draft},
         "catalogue.Strength": {"strength": Strength.objects.filter(drug=drug).first()},
         "catalogue.PackPrice": {"pack": PackPrice.objects.get(pk=stock.pk)},
+        "catalogue.PackCost": {
+            "cost": PackCost.objects.create(
+                pack=stock.product, acquisition_cost=Decimal("1.35")
+            )
+        },
         "catalogue.DrugCaution": {"caution": caution},
         "catalogue.ClinicalFactChange": {"change": ClinicalFactChange.objects.first()},
         "partner.HistoricalStockRecord": {

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0040_drug_search_vector_words_and_stems'),
+        ('catalogue', '0041_drug_roles_clinical_facts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

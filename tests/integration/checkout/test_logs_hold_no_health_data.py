@@ -42,6 +42,7 @@ from tests.checkout_helpers import (
 )
 from tests.factories import UserFactory
 from tests.integration.checkout.conftest import add_url, stripe_event, webhook_post
+from tests.log_lines import json_lines_kept
 from tests.smtp_server import local_smtp, use_smtp
 
 NAME = "Quillonea Zephyrbrook-Vantassel"
@@ -92,24 +93,8 @@ class MemoryTransport(Transport):
 @pytest.fixture
 def every_log_line():
     """Each record at every level, formatted by the store's console handler."""
-    console = next(h for h in logging.getLogger().handlers if h.name == "console")
-    lines: list[str] = []
-
-    class Capture(logging.Handler):
-        def emit(self, record):
-            lines.append(self.format(record))
-
-    capture = Capture(level=logging.DEBUG)
-    capture.setFormatter(console.formatter)
-    for log_filter in console.filters:
-        capture.addFilter(log_filter)
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(capture)
-    root.setLevel(logging.DEBUG)
-    yield lines
-    root.removeHandler(capture)
-    root.setLevel(level)
+    with json_lines_kept(logging.getLogger(), level=logging.DEBUG) as lines:
+        yield lines
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.urls import path
 
 from pharmacy.core import log_context
 from tests.factories import UserFactory
+from tests.log_lines import json_lines_kept
 
 logger = logging.getLogger("pharmacy.test")
 queued_headers: list[dict] = []
@@ -32,21 +33,22 @@ urlpatterns = [path("logs/", _logs_and_queues)]
 
 @pytest.fixture
 def json_lines():
-    console = next(h for h in logging.getLogger().handlers if h.name == "console")
-    lines: list[dict] = []
-
-    class Capture(logging.Handler):
-        def emit(self, record):
-            lines.append(json.loads(self.format(record)))
-
-    capture = Capture()
-    capture.setFormatter(console.formatter)
-    for log_filter in console.filters:
-        capture.addFilter(log_filter)
-    logger.addHandler(capture)
-    yield lines
-    logger.removeHandler(capture)
+    with json_lines_kept(logger) as lines:
+        yield ParsedLines(lines)
     queued_headers.clear()
+
+
+class ParsedLines:
+    """The kept lines, each read as the JSON object it is."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+
+    def __getitem__(self, index):
+        return json.loads(self.lines[index])
+
+    def __iter__(self):
+        return (json.loads(line) for line in self.lines)
 
 
 @pytest.mark.urls(__name__)

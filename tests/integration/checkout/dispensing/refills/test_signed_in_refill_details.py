@@ -11,7 +11,7 @@ from tests.checkout_helpers import ADDRESS, place_order
 from tests.factories import UserFactory
 from tests.html import page, text
 
-from .conftest import approved_days_ago
+from .conftest import approved_days_ago, refill_order
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,21 @@ def test_staff_pages_name_the_customer_by_name_and_email(
     for body in (orders_list, order_page, events, review):
         assert "Robin Park (robin@example.com)" in body
         assert customer.username not in body
+
+
+def test_a_refills_review_page_says_it_fills_from_the_record_not_a_prescriber(
+    customer, record, first_order, pharmacist
+):
+    approved_days_ago(first_order, 9)
+    refill = refill_order(record=record, customer=customer)
+    reviewer = Client()
+    reviewer.force_login(pharmacist)
+
+    body = text(
+        page(
+            reviewer.get(reverse("admin:checkout_queueorder_review", args=[refill.pk]))
+        )
+    )
+
+    assert f"fills from prescription RX-{record.pk:06d} on file" in body
+    assert "The customer gave the prescriber's details" not in body

@@ -41,6 +41,8 @@ urlpatterns = [
         name="guest-account",
     ),
     path("prescriptions/", include("checkout.dispensing.refills.urls")),
+    # Where intermediaries post e-prescriptions (docs/e-prescriptions.md).
+    path("erx/", include("checkout.dispensing.eprescribing.urls")),
     # The back office is the Django admin; Oscar's dashboard is not offered.
     re_path(r"^dashboard/", RedirectView.as_view(url="/admin/", permanent=False)),
     path("", include(apps.get_app_config("oscar").urls[0])),

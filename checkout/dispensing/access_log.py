@@ -81,9 +81,9 @@ def health_data_view(subject: AccessSubject) -> Callable:
     return mark
 
 
-def _checkout_admin_prefix() -> str | None:
+def _admin_prefix(app_label: str) -> str | None:
     try:
-        return reverse("admin:app_list", kwargs={"app_label": "checkout"})
+        return reverse("admin:app_list", kwargs={"app_label": app_label})
     except NoReverseMatch:
         return None
 
@@ -100,7 +100,12 @@ def denied_subject(request: HttpRequest) -> AccessSubject | None:
             return subject
         if match.url_name in _NOT_HEALTH_DATA_URLS:
             return None
-    prefix = _checkout_admin_prefix()
+    erx_prefix = _admin_prefix("eprescribing")
+    if erx_prefix is not None and request.path.startswith(erx_prefix):
+        if request.path.startswith(erx_prefix + "erxmessage/"):
+            return AccessSubject.ERX_MESSAGE
+        return AccessSubject.EPRESCRIPTION
+    prefix = _admin_prefix("checkout")
     if prefix is None or not request.path.startswith(prefix) or request.path == prefix:
         return None
     if request.path.startswith(prefix + "patientdetails/"):

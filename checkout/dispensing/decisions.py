@@ -51,12 +51,16 @@ def _refill_too_early(*, record) -> list[str]:
 
 def dispatch_refusals(*, order) -> list[str]:
     """What stops an approved order leaving: its prescription not approved,
-    or counselling (given or declined) not recorded."""
+    or cancelled by the prescriber since, or counselling (given or declined)
+    not recorded."""
     if not prescriptions.order_needs_prescription(order=order):
         return []
     prescription = order_prescription(order=order)
     if prescription is None or prescription.decision != Prescription.Decision.APPROVED:
         return ["A pharmacist has not approved this order's prescription."]
+    record = records.record_for(order=order)
+    if record is not None and record.withdrawn_at is not None:
+        return ["The prescriber cancelled this order's prescription: do not send it."]
     if not pharmacist.counselling_done(order=order):
         return ["Record the counselling (given or declined) before dispatch."]
     return []
@@ -82,6 +86,17 @@ def prescription_approve(*, order, actor) -> None:
             record=record,
             tablets=sum(line.tablets for line in records.ordered_drugs(order=order)),
         )
+        on_file = record.prescription
+        if (
+            on_file.order_id is None
+            and on_file.decision == Prescription.Decision.PENDING
+        ):
+            # An e-prescription's first fill: approving it against the record
+            # is the pharmacist's confirmation of the prescription itself.
+            on_file.decision = Prescription.Decision.APPROVED
+            on_file.reviewed_by = actor
+            on_file.reviewed_at = timezone.now()
+            on_file.save(update_fields=["decision", "reviewed_by", "reviewed_at"])
     _decide(order=order, actor=actor, decision=Prescription.Decision.APPROVED)
 
 

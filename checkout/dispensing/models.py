@@ -83,6 +83,8 @@ class Prescription(models.Model):
         REFILL = "refill", "Refill of a prescription on file"
         # Transferred from another pharmacy (refills.TransferRequest).
         TRANSFER = "transfer", "Transferred from another pharmacy"
+        # Sent by the prescriber's system (checkout/dispensing/eprescribing/).
+        ERX = "erx", "Electronic prescription from the prescriber"
 
     class Decision(models.TextChoices):
         PENDING = "pending", "Awaiting review"
@@ -182,14 +184,19 @@ class PrescriptionRecord(models.Model):
     quantity_left = models.PositiveIntegerField(
         "quantity left (tablets)", null=True, blank=True
     )
+    # None: filled in from the prescriber's e-prescription, not by a person.
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     entered_at = models.DateTimeField(auto_now_add=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The prescriber cancelled it (an e-prescription's CancelRx): no refill,
+    # and no approval, from it any more.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=255, blank=True)
 
     def __str__(self) -> str:
         return f"Prescription record for order {_order_label(self.prescription.order)}"
@@ -262,6 +269,8 @@ class AccessSubject(models.TextChoices):
     PRESCRIPTION_FILE = "prescription_file", "Prescription file"
     PRESCRIPTION_PAGE = "prescription_page", "Prescription page image"
     PRESCRIPTION_RECORD = "prescription_record", "Prescription record"
+    ERX_MESSAGE = "erx_message", "E-prescription message"
+    EPRESCRIPTION = "eprescription", "E-prescription"
 
 
 class AccessAction(models.TextChoices):

@@ -103,6 +103,12 @@ def approval_refusals(*, order, record: PrescriptionRecord | None) -> list[str]:
         return []
     if record is None:
         return ["There is no prescription record yet: transcribe the prescription."]
+    if record.withdrawn_at is not None:
+        return [
+            f"The prescriber cancelled this prescription on "
+            f"{record.withdrawn_at:%Y-%m-%d}: it can't be approved. Reject or "
+            "cancel the order."
+        ]
     missing = record_missing_fields(record=record)
     if missing:
         return [f"The prescription record is incomplete: add the {', '.join(missing)}."]
@@ -215,9 +221,12 @@ def dose_words(record: PrescriptionRecord) -> str:
     return f" Dose: {_mg(record.dose_mg)}, {times} a day."
 
 
-def record_save(*, prescription: Prescription, actor, data: dict) -> PrescriptionRecord:
+def record_save(
+    *, prescription: Prescription, actor, data: dict, order=None
+) -> PrescriptionRecord:
     """Create or update the order's prescription record from ``data`` (the
-    EDITABLE_FIELDS) and note which fields changed in the order's history.
+    EDITABLE_FIELDS) and note which fields changed in the history of
+    ``order`` (by default the prescription's own; an e-prescription has none).
 
     The caller checks the actor's permission (the admin view, for pharmacists).
     """
@@ -259,7 +268,7 @@ def record_save(*, prescription: Prescription, actor, data: dict) -> Prescriptio
         record.updated_by = actor
         record.save()
         OrderEvent.objects.create(
-            order=prescription.order,
+            order=order or prescription.order,
             actor=actor,
             action="record created" if created else "record edited",
             # Which fields, not their values: the history lists actions.

@@ -268,8 +268,13 @@ REJECT = Action(
     ends_in=OrderStatus.REJECTED,
     permission=Perm.REVIEW_PRESCRIPTIONS,
     # Already requested: the same decision pressed again after a timeout.
+    # Invoiced: approved, then sent back when the prescriber cancelled.
     payment_states=_ANY_UNSETTLED
-    | {PaymentState.RELEASE_REQUESTED, PaymentState.REFUND_REQUESTED},
+    | {
+        PaymentState.RELEASE_REQUESTED,
+        PaymentState.REFUND_REQUESTED,
+        PaymentState.INVOICED,
+    },
     money=Money.RELEASE,
     effects=(Effect.PRESCRIPTION_REJECTED, Effect.STOCK_RELEASED),
     email="ORDER_REJECTED",
@@ -340,6 +345,24 @@ RECORD_PAYMENT = Action(
     history="payment received",
     customer_sees=("Payment received: thank you", "good"),
 )
+# The prescriber cancelled the prescription (an e-prescription's CancelRx)
+# after approval and before dispatch: back to the pharmacist's queue, to reject
+# or cancel it (which refunds or voids the payment). Approval is refused while
+# the prescription is withdrawn (records.approval_refusals).
+PRESCRIPTION_WITHDRAWN = Action(
+    name="prescription_withdrawn",
+    label="Prescription cancelled by the prescriber",
+    done="sent back for review",
+    starts_from=(OrderStatus.APPROVED,),
+    ends_in=OrderStatus.AWAITING_REVIEW,
+    permission=None,  # the store, on the prescriber's message
+    payment_states=frozenset(
+        {PaymentState.CAPTURED, PaymentState.INVOICED, PaymentState.INVOICE_PAID}
+    ),
+    money=Money.NONE,
+    history="prescriber cancelled",
+    customer_sees=("Your prescriber cancelled the prescription", "bad"),
+)
 PAY_AGAIN = Action(
     name="pay_again",
     label="Pay again",
@@ -380,6 +403,7 @@ ACTIONS: dict[str, Action] = {
         REFUND,
         DISPATCH,
         RECORD_PAYMENT,
+        PRESCRIPTION_WITHDRAWN,
         PAY_AGAIN,
         PAYMENT_PROBLEM,
     )

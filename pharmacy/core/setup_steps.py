@@ -20,4 +20,5 @@ SETUP_STEPS = (
     SetupStep("Loading the demo catalog (adds only what is missing)", "load_catalog"),
     SetupStep("Adding demo acquisition costs to packs without one", "load_demo_costs"),
     SetupStep("Creating the demo staff accounts", "create_demo_staff"),
+    SetupStep("E-prescriptions: the demo intermediary", "erx_demo_intermediary"),
 )

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "pharmacy.staff.apps.StaffConfig",
     "pharmacy.compliance.apps.ComplianceConfig",
     "checkout.dispensing.refills.apps.RefillsConfig",
+    "checkout.dispensing.eprescribing.apps.EprescribingConfig",
 ]
 
 # A refused form (no CSRF cookie, a stale token) gets a page in the shop's
@@ -332,6 +333,13 @@ PHARMACY_MARKET = env("PHARMACY_MARKET", default="US").upper()
 PRESCRIPTION_VALID_DAYS = env.int("PRESCRIPTION_VALID_DAYS", default=365)
 REFILL_TOO_EARLY_SHARE_LEFT = env.float("REFILL_TOO_EARLY_SHARE_LEFT", default=0.75)
 REFILL_REMINDER_DAYS_BEFORE = env.int("REFILL_REMINDER_DAYS_BEFORE", default=7)
+
+# E-prescriptions (docs/e-prescriptions.md): each intermediary allowed to post
+# to /erx/, by name and password for HTTP basic auth, as
+# "name=password,other=password2". None by default: the endpoint refuses all.
+ERX_INTERMEDIARIES = env.dict("ERX_INTERMEDIARIES", default={})
+# Largest e-prescription message read, in bytes (checked before reading it).
+ERX_MAX_BODY_BYTES = env.int("ERX_MAX_BODY_BYTES", default=256 * 1024)
 
 # Largest prescription upload accepted, in bytes.
 PRESCRIPTION_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -90,6 +90,10 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("checkout", "view_orderevent"),
         ("refills", "view_transferrequest"),
         ("refills", "change_transferrequest"),
+        # E-prescriptions and every message received (matching by hand).
+        ("eprescribing", "view_eprescription"),
+        ("eprescribing", "change_eprescription"),
+        ("eprescribing", "view_erxmessage"),
         ("order", "view_order"),
         # Customer emails that could not be sent, to resend or phone instead.
         ("pharmacy", "view_outboundemail"),

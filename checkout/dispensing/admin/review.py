@@ -195,7 +195,7 @@ def _save(which, *, request, order, patient, prescription, flags, forms) -> bool
             if prescription.refill_of_id:
                 prescription = prescription.refill_of.prescription
             saved = records.record_save(
-                prescription=prescription, actor=actor, data=data
+                prescription=prescription, actor=actor, data=data, order=order
             )
             _changed(request, order, AccessSubject.PRESCRIPTION_RECORD, "record")
             messages.success(

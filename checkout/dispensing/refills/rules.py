@@ -36,7 +36,8 @@ def rx_number(*, record: PrescriptionRecord) -> str:
 
 def records_of(*, user) -> list[PrescriptionRecord]:
     """The customer's verified prescriptions: approved at a first order placed
-    from their account, or transferred to us at their request."""
+    from their account, transferred to us at their request, or sent to us by
+    their prescriber (an e-prescription matched to them)."""
     if not user.is_authenticated:
         return []
     return list(
@@ -52,6 +53,10 @@ def records_of(*, user) -> list[PrescriptionRecord]:
             | Q(
                 prescription__transfer__user=user,
                 prescription__transfer__status=TransferRequest.Status.COMPLETED,
+            )
+            | Q(
+                prescription__source=Prescription.Source.ERX,
+                prescription__eprescription__customer=user,
             )
         )
         .select_related("drug", "strength", "prescription")
@@ -178,6 +183,11 @@ def refill_refusal(
     """Why this prescription can't be refilled now, or None if it can."""
     now = now or timezone.now()
     rx = rx_number(record=record)
+    if record.withdrawn_at is not None:
+        return (
+            f"Your prescriber cancelled prescription {rx}, so it can't be filled. "
+            "Please ask your prescriber if you need a new prescription."
+        )
     if not record.quantity_left or refills_left(record=record) < 1:
         return (
             f"Nothing is left to fill on prescription {rx}: every refill has been "

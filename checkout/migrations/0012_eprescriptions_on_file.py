@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkout', '0009_orderpayment_pending_refund'),
+        ('checkout', '0011_prescription_files_into_database'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

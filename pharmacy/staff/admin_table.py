@@ -183,6 +183,15 @@ ADMIN_TABLE: dict[str, AdminPage] = {
             )
         },
     ),
+    # E-prescriptions: an unmatched one is matched by hand, nothing else edited.
+    "eprescribing.EPrescription": AdminPage(
+        view=PH,
+        rows={
+            "unmatched": Row(save=PH, fields=_fields(PH, "customer_email")),
+            "matched": Row(),
+        },
+    ),
+    "eprescribing.ErxMessage": AdminPage(view=PH, rows={"message": Row()}),
     "pharmacy.OutboundEmail": AdminPage(
         view=PH, actions={"retry_selected": PH}, rows={"email": Row()}
     ),

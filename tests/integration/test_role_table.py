@@ -31,10 +31,13 @@ from catalog.models import (
 from catalog.partner.models import StockRecord
 from catalog.reviews import services as reviews
 from catalog.reviews.models import ProductReview
+from checkout.dispensing.eprescribing import receiving
+from checkout.dispensing.eprescribing.models import EPrescription
 from checkout.dispensing.refills.models import TransferRequest
 from pharmacy.core.models import OutboundEmail
 from pharmacy.staff.admin_table import ADMIN_TABLE, ANONYMOUS, CUSTOMER, ROLES
 from pharmacy.staff.groups import staff_groups_ensure
+from tests import erx
 from tests.checkout_helpers import place_order
 from tests.factories import UserFactory, make_drug
 
@@ -152,6 +155,24 @@ def rows(db, settings, tmp_path):
         body="Body",
     )
     stock = StockRecord.objects.filter(product__parent=drug.product).first()
+    settings.ERX_INTERMEDIARIES = {erx.INTERMEDIARY: erx.PASSWORD}
+    # The customer's order is for the fixture's patient: the first matches on
+    # arrival; the second, born another day, waits to be matched.
+    for message_id, born in (
+        ("table-rx-1", "1980-05-17"),
+        ("table-rx-2", "1981-01-01"),
+    ):
+        receiving.script_receive(
+            intermediary=erx.INTERMEDIARY,
+            body=erx.new_rx(
+                values={
+                    "Header/MessageID": message_id,
+                    "Body/NewRx/Patient/HumanPatient/DateOfBirth/Date": born,
+                }
+            ),
+            content_type="application/xml",
+        )
+    matched, unmatched = EPrescription.objects.order_by("pk")
     examples = {
         "catalogue.Drug": {"published": drug, "draft": draft},
         "catalogue.Strength": {"strength": Strength.objects.filter(drug=drug).first()},
@@ -175,6 +196,8 @@ def rows(db, settings, tmp_path):
         "checkout.OrderEvent": {"event": order.events.first()},
         "refills.TransferRequest": {"transfer": transfer},
         "pharmacy.OutboundEmail": {"email": email},
+        "eprescribing.EPrescription": {"unmatched": unmatched, "matched": matched},
+        "eprescribing.ErxMessage": {"message": unmatched.message},
     }
     return examples
 

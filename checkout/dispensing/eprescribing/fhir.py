@@ -12,6 +12,8 @@ that was missing or wrong.
 import datetime
 import json
 
+from django.conf import settings
+
 from checkout.dispensing.eprescribing.content import (
     Header,
     MessageRefused,
@@ -19,6 +21,7 @@ from checkout.dispensing.eprescribing.content import (
     date_read,
     strength_mg,
 )
+from pharmacy.core import bodies
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
 NPI_SYSTEM = "http://hl7.org/fhir/sid/us-npi"
@@ -126,6 +129,11 @@ def _validate(*, body: bytes) -> None:
 def bundle_read(*, body: bytes) -> NewRx:
     """The Bundle's prescription as a NewRx, or MessageRefused when it is not
     a Bundle with one MedicationRequest."""
+    try:
+        # The size was checked before the body was read; this is its depth.
+        bodies.json_body_check(body, max_bytes=settings.ERX_MAX_BODY_BYTES)
+    except bodies.BodyRefused as exc:
+        raise MessageRefused(f"The {exc}.") from None
     try:
         bundle = json.loads(body)
     except (ValueError, RecursionError):

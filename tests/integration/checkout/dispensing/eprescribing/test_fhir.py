@@ -111,3 +111,13 @@ def test_a_bundle_that_breaks_fhir_is_refused_naming_where(client, drug):
     words = outcome(response)["details"]["text"]
     assert words.startswith("The Bundle is not valid FHIR R4: entry.0.resource")
     assert "yesterday" not in words
+
+
+def test_json_nested_too_deep_is_refused_before_parsing(client):
+    body = b'{"resourceType": "Bundle", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    response = erx.post(client, body, endpoint="fhir")
+
+    assert response.status_code == 422
+    assert outcome(response)["details"]["text"] == (
+        "The body nested deeper than 64 levels."
+    )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkout', '0011_prescription_files_into_database'),
+        ('checkout', '0012_prescription_file_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

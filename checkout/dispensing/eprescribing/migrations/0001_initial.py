@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('checkout', '0013_eprescriptions_on_file'),
+        ('checkout', '0014_eprescriptions_on_file'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkout', '0012_prescription_file_state'),
+        ('checkout', '0013_invoice_payments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

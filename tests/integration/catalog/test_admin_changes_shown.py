@@ -90,7 +90,12 @@ CHANGES = {
     "prescription required unticked": Change(
         before="Prescription only",
         after="",
-        make=lambda client, drug: _drug_page(client, drug, prescription_required=None),
+        make=lambda client, drug: _drug_page(
+            client,
+            drug,
+            prescription_required=None,
+            reason="The manufacturer relabelled it (test)",
+        ),
     ),
     "generic name": Change(
         before="Generic name</dt><dd>baclofen",
@@ -111,19 +116,8 @@ CHANGES = {
             client, drug, **{"sections-0-title": "Before you take it"}
         ),
     ),
-    "strength switched off (drug page)": Change(
-        before='name="strength" value="25"',
-        after="",
-        make=lambda client, drug: _drug_page(
-            client,
-            drug,
-            **{
-                f"strengths-{i}-is_available": None
-                for i, s in enumerate(drug.strengths.order_by("mg"))
-                if s.mg == 25
-            },
-        ),
-    ),
+    # A published drug's strengths are switched on the Strengths page only
+    # (the drug page's strengths are a draft's): catalog/drug_admin.py.
     "strength switched off (strength page)": Change(
         before='name="strength" value="25"',
         after="",

@@ -150,19 +150,24 @@ def eprescription_withdraw(
             "Required element missing: Header/RelatesToMessageID or "
             "Header/PrescriberOrderNumber (which prescription to cancel)."
         )
-    named = Q(message__message_id=relates) if relates else Q()
-    if order_number:
-        named = (
-            (named | Q(prescriber_order_number=order_number))
-            if relates
-            else Q(prescriber_order_number=order_number)
-        )
-    erx = (
+    # The NewRx's MessageID names one prescription; the prescriber's order
+    # number is the fallback, and must name exactly one.
+    named = (
+        Q(message__message_id=relates)
+        if relates
+        else Q(prescriber_order_number=order_number)
+    )
+    found = list(
         EPrescription.objects.select_for_update()
         .filter(named, message__intermediary=message.intermediary)
-        .select_related("prescription__record__drug")
-        .first()
+        .select_related("prescription__record__drug")[:2]
     )
+    if len(found) > 1:
+        raise MessageRefused(
+            "That PrescriberOrderNumber names more than one prescription: send "
+            "the NewRx's MessageID as RelatesToMessageID."
+        )
+    erx = found[0] if found else None
     if erx is None:
         raise MessageRefused(
             "No prescription we received from you has that RelatesToMessageID "

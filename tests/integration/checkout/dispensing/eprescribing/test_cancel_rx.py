@@ -167,3 +167,25 @@ def test_another_intermediary_cannot_cancel_it(client, received, settings):
     response = erx.post(client, erx.cancel_rx(), auth=erx.basic("other", "pw-2"))
 
     assert "No prescription we received from you" in erx.error_of(response)[1]
+
+
+def test_a_cancel_rx_cancels_the_new_rx_it_relates_to_and_no_other(client, received):
+    # Another prescription with the same prescriber's order number.
+    erx.post(client, erx.new_rx(values={"Header/MessageID": "demo-newrx-0002"}))
+    erx.post(
+        client,
+        erx.cancel_rx(values={"Header/RelatesToMessageID": "demo-newrx-0002"}),
+    )
+
+    received.refresh_from_db()
+    assert received.status == EPrescription.Status.MATCHED
+    other = EPrescription.objects.get(message__message_id="demo-newrx-0002")
+    assert other.status == EPrescription.Status.CANCELLED
+
+
+def test_an_order_number_naming_two_prescriptions_cancels_neither(client, received):
+    erx.post(client, erx.new_rx(values={"Header/MessageID": "demo-newrx-0002"}))
+    response = erx.post(client, erx.cancel_rx(drop=("Header/RelatesToMessageID",)))
+
+    assert "names more than one prescription" in erx.error_of(response)[1]
+    assert not EPrescription.objects.filter(status="cancelled").exists()

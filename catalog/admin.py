@@ -157,6 +157,7 @@ class PackPriceAdmin(admin.ModelAdmin):
     list_editable = ("price",)
     list_filter = ("product__parent",)
     list_per_page = 200
+    count_words = ("pack", "packs")  # "0 price list" otherwise
     fields = (
         "drug",
         "strength",

@@ -11,6 +11,9 @@ from pharmacy.accounts import views as account_views
 from pharmacy.core import views
 from pharmacy.staff import views as staff_views
 
+# Staff refused a back-office page see the refusal in the back office's layout.
+handler403 = "pharmacy.staff.views.permission_denied"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),

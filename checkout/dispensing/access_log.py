@@ -8,18 +8,28 @@ for any 403 or 404 a signed-in staff member gets from a health data URL that
 did not record one itself, so a refusal is never silent.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
-from checkout.dispensing.models import AccessAction, AccessSubject, HealthDataAccess
+from checkout.dispensing.models import (
+    AccessAction,
+    AccessedPatient,
+    AccessSubject,
+    HealthDataAccess,
+    PatientDetails,
+)
 
 __all__ = [
     "AccessAction",
     "AccessSubject",
     "DeniedAccessMiddleware",
+    "PatientShown",
     "health_data_view",
+    "patient_shown",
     "record_access",
 ]
 
@@ -34,6 +44,31 @@ _SUBJECT_ATTR = "health_data_subject"
 _NOT_HEALTH_DATA_URLS = {"checkout_healthdataaccess_changelist"}
 
 
+@dataclass(frozen=True)
+class PatientShown:
+    """A patient as a page showed them, for the log's patient column."""
+
+    full_name: str
+    date_of_birth: datetime.date | None
+    order_number: str = ""
+
+
+def patient_shown(patient: PatientDetails | None) -> PatientShown | None:
+    """The patient of one order's details, as pages show them."""
+    if patient is None:
+        return None
+    return PatientShown(
+        full_name=patient.full_name,
+        date_of_birth=patient.date_of_birth,
+        order_number=patient.order.number if patient.order_id else "",
+    )
+
+
+def _order_patient(order) -> list[PatientShown]:
+    patient = PatientDetails.objects.filter(order=order).select_related("order")
+    return [patient_shown(p) for p in patient[:1]]
+
+
 def record_access(
     *,
     user,
@@ -42,6 +77,7 @@ def record_access(
     action: AccessAction,
     detail: str = "",
     request: HttpRequest | None = None,
+    patients: Iterable[PatientShown | None] | None = None,
 ) -> None:
     """Append one access record.
 
@@ -52,11 +88,15 @@ def record_access(
     "allergies": it must never hold health data itself. ``request``, when
     given, supplies the path (without its query string) and marks the request
     as recorded so the denial middleware does not record it again.
+    ``patients`` are the patients the page showed (a list names each one);
+    left out, they are the order's patient.
     """
     if user is None or not user.is_authenticated:
         return
+    if patients is None:
+        patients = _order_patient(order) if order is not None else []
     path = request.path[:PATH_MAX] if request is not None else ""
-    HealthDataAccess.objects.create(
+    access = HealthDataAccess.objects.create(
         user=user,
         username=user.get_username(),
         order=order,
@@ -66,8 +106,27 @@ def record_access(
         detail=detail[:DETAIL_MAX],
         path=path,
     )
+    AccessedPatient.objects.bulk_create(
+        AccessedPatient(
+            access=access,
+            full_name=p.full_name,
+            date_of_birth=p.date_of_birth,
+            order_number=p.order_number,
+        )
+        for p in dict.fromkeys(p for p in patients if p is not None)
+    )
     if request is not None:
         setattr(request, _RECORDED, True)
+
+
+def date_typed(text: str) -> datetime.date | None:
+    """A date as staff type one (2026-03-01 or 03/01/2026), else None."""
+    for form in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+    return None
 
 
 def health_data_view(subject: AccessSubject) -> Callable:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from checkout.dispensing import pharmacist, prescriptions, records
 from checkout.dispensing.models import Prescription
 from checkout.dispensing.refills import rules as refill_rules
+from checkout.orders import workflow
+from checkout.payments import invoices, ledger
 
 
 def order_prescription(*, order) -> Prescription | None:
@@ -64,6 +66,21 @@ def dispatch_refusals(*, order) -> list[str]:
     if not pharmacist.counselling_done(order=order):
         return ["Record the counselling (given or declined) before dispatch."]
     return []
+
+
+def dispatch_blockers(*, order) -> list[str]:
+    """Everything that stops dispatch now, for the pharmacist to see before
+    typing a carrier and tracking reference: the dispensing checks, then the
+    payment, as the workflow's dispatch row reads it (its checks, and the
+    payment states it starts from)."""
+    blockers = dispatch_refusals(order=order) + invoices.dispatch_refusals(order=order)
+    payment = ledger.payment_of(order)
+    if payment.state not in workflow.DISPATCH.payment_states:
+        blockers.append(
+            f"Payment not received ({payment.get_state_display().lower()}): "
+            "dispatch waits for it."
+        )
+    return blockers
 
 
 def prescriber_refusals(*, order) -> list[str]:

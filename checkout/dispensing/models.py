@@ -271,10 +271,15 @@ class AccessSubject(models.TextChoices):
     PRESCRIPTION_RECORD = "prescription_record", "Prescription record"
     ERX_MESSAGE = "erx_message", "E-prescription message"
     EPRESCRIPTION = "eprescription", "E-prescription"
+    QUEUE = "queue", "Pharmacist's queue"
+    ORDER = "order", "Order"
+    ORDER_HISTORY = "order_history", "Order history"
+    TRANSFER_REQUEST = "transfer_request", "Prescription transfer request"
 
 
 class AccessAction(models.TextChoices):
     VIEWED = "viewed", "Viewed"
+    LISTED = "listed", "Listed"  # a list page: its patients are named
     CHANGED = "changed", "Changed"
     DENIED = "denied", "Denied"
 
@@ -289,12 +294,29 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("Health data access records cannot be deleted.")
 
 
-class HealthDataAccess(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row written once: never saved again, never deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Health data access records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Health data access records cannot be deleted.")
+
+
+class HealthDataAccess(AppendOnlyModel):
     """Who looked at (or changed, or was refused) whose health data, and when.
 
     Append-only: written by access_log.record_access, never edited or
-    deleted through the ORM or the admin. It names the order, never the patient,
-    so the record itself holds no health data.
+    deleted through the ORM or the admin. It names the order and, in
+    AccessedPatient rows, each patient the page showed (name and date of
+    birth, so the superintendent can ask "who saw this patient?"); never
+    anything clinical.
     """
 
     # PROTECT: a staff account that has seen health data is deactivated, not
@@ -332,14 +354,6 @@ class HealthDataAccess(models.Model):
             f"(order {self.order_number or '-'})"
         )
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("Health data access records cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Health data access records cannot be deleted.")
-
 
 class StoredFile(models.Model):
     """One file of the "prescriptions" storage (checkout/dispensing/storage.py):
@@ -356,3 +370,28 @@ class StoredFile(models.Model):
     def __str__(self) -> str:
         # The stored name is random (prescription_upload_to); never the customer's.
         return self.name
+
+
+class AccessedPatient(AppendOnlyModel):
+    """A patient an access record's page showed, as it showed them: one row
+    for a page about one order, one per row for a list. Copied, not linked,
+    so the answer to "who saw this patient?" survives the order and any later
+    edit of the patient's details. Append-only, like its record."""
+
+    access = models.ForeignKey(
+        HealthDataAccess, on_delete=models.PROTECT, related_name="patients"
+    )
+    full_name = models.CharField(max_length=200, db_index=True)
+    date_of_birth = models.DateField(null=True, blank=True, db_index=True)
+    order_number = models.CharField(max_length=128, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "patient shown"
+        verbose_name_plural = "patients shown"
+
+    def __str__(self) -> str:
+        born = f", born {self.date_of_birth:%Y-%m-%d}" if self.date_of_birth else ""
+        return f"{self.full_name}{born}"

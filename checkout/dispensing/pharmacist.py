@@ -2,7 +2,7 @@
 status changes (the order workflow makes those: checkout/orders/actions.py).
 
 - ``order_flags``: the clinical flags of an order (rules in clinical.py);
-- ``flag_acknowledge``, ``counselling_record``, ``patient_profile_update``:
+- ``flags_acknowledge``, ``counselling_record``, ``patient_profile_update``:
   each saves who did it and adds a line to the order's history (OrderEvent).
 Callers check that the actor is a pharmacist; these functions check too.
 """
@@ -148,6 +148,16 @@ def flag_acknowledge(*, order, actor, flag: clinical.Flag, note: str) -> None:
             )
     except IntegrityError:
         pass  # already acknowledged, e.g. a double submit
+
+
+def flags_acknowledge(*, order, actor, notes: list[tuple[clinical.Flag, str]]) -> None:
+    """Acknowledge several flags at once, each with its note: all or none."""
+    _check(actor)
+    if any(not (note or "").strip() for _, note in notes):
+        raise NotAllowed("Please write a note for each flag.")
+    with transaction.atomic():
+        for flag, note in notes:
+            flag_acknowledge(order=order, actor=actor, flag=flag, note=note)
 
 
 def counselling_record(*, order, actor, outcome: str, note: str = "") -> None:

@@ -14,20 +14,40 @@ from checkout.orders.workflow import OrderStatus
 class Queue(NamedTuple):
     title: str
     statuses: tuple[str, ...] | None  # None: every order
+    # How the list counts its orders: "1 order to review", "3 orders to review".
+    one: str = "order"
+    many: str = "orders"
 
 
 CLOSED = workflow.CLOSED
 REVIEW, DISPATCH, HOLD, ALL = "review", "dispatch", "hold", "all"
 QUEUES: dict[str, Queue] = {
-    REVIEW: Queue("Awaiting review", (OrderStatus.AWAITING_REVIEW,)),
-    DISPATCH: Queue("Approved, awaiting dispatch", (OrderStatus.APPROVED,)),
+    REVIEW: Queue(
+        "Awaiting review",
+        (OrderStatus.AWAITING_REVIEW,),
+        "order to review",
+        "orders to review",
+    ),
+    DISPATCH: Queue(
+        "Approved, awaiting dispatch",
+        (OrderStatus.APPROVED,),
+        "order to dispatch",
+        "orders to dispatch",
+    ),
     HOLD: Queue(
         "On hold or waiting for the prescriber",
         (OrderStatus.ON_HOLD, OrderStatus.PRESCRIPTION_REQUESTED),
+        "order on hold or waiting for the prescriber",
+        "orders on hold or waiting for the prescriber",
     ),
     ALL: Queue("All orders", None),
 }
 DEFAULT = REVIEW
+
+
+def queue_chosen(value: str | None) -> str:
+    """The queue a request asked for, the default one if none or unknown."""
+    return value if value in QUEUES else DEFAULT
 
 
 def open_statuses() -> list[str]:
@@ -41,3 +61,15 @@ def queues_showing(*, status: str) -> list[str]:
         for name, queue in QUEUES.items()
         if queue.statuses is not None and status in queue.statuses
     ]
+
+
+def queue_sizes(*, orders_by_status: dict[str, int]) -> dict[str, int]:
+    """How many orders each queue lists, from the number in each status."""
+    return {
+        name: sum(
+            count
+            for status, count in orders_by_status.items()
+            if queue.statuses is None or status in queue.statuses
+        )
+        for name, queue in QUEUES.items()
+    }

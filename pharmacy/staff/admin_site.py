@@ -7,6 +7,7 @@ the password step; until then the admin stays closed to them.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import user_login_failed
@@ -14,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import match_token, user_has_device
+
+from pharmacy.staff.roles import Perm, staff_may
 
 INVALID_SIGN_IN = (
     "Please enter the correct username, password and authentication code "
@@ -77,6 +80,28 @@ def _verified(user) -> bool:
 class PharmacyAdminSite(admin.AdminSite):
     login_form = StaffSignInForm
     login_template = "admin/pharmacy_login.html"
+    index_title = "Back office"
+    # After signing in, staff holding a permission land on its page instead
+    # of the index: (permission, URL name), the first that applies. Named, not
+    # imported: the pages belong to the apps above this layer.
+    landing_pages = (
+        (Perm.REVIEW_PRESCRIPTIONS, "admin:checkout_queueorder_changelist"),
+    )
+
+    # The pharmacy's name, read when a page is drawn (tests change settings).
+    @property
+    def site_header(self) -> str:
+        return f"{settings.OSCAR_SHOP_NAME}: back office"
+
+    @property
+    def site_title(self) -> str:
+        return settings.OSCAR_SHOP_NAME
+
+    def landing_url(self, user) -> str | None:
+        for permission, url_name in self.landing_pages:
+            if staff_may(user, permission):
+                return reverse(url_name, current_app=self.name)
+        return None
 
     def has_permission(self, request):
         return super().has_permission(request) and _verified(request.user)
@@ -97,4 +122,12 @@ class PharmacyAdminSite(admin.AdminSite):
             and not _verified(user)
         ):
             return redirect(reverse("staff-two-factor-enrol"))
+        index = reverse("admin:index", current_app=self.name)
+        if (
+            request.method == "POST"
+            and response.status_code == 302
+            and response.url == index
+            and (landing := self.landing_url(user))
+        ):
+            return redirect(landing)
         return response

@@ -1,8 +1,12 @@
-"""A staff member's first sign-in to the admin: enrolling a TOTP device."""
+"""A staff member's first sign-in to the admin (enrolling a TOTP device), and
+the admin's own "not allowed" page."""
 
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 
@@ -37,3 +41,18 @@ def two_factor_enrol(request):
         "error": error,
     }
     return render(request, "admin/two_factor_enrol.html", context)
+
+
+def permission_denied(request, exception=None):
+    """The project's 403 handler: staff refused a page of the back office see
+    it in the back office's layout (with its menu and name), everyone else
+    the shop's page."""
+    user = getattr(request, "user", None)
+    in_back_office = request.path.startswith(reverse("admin:index"))
+    if in_back_office and user is not None and user.is_authenticated and user.is_staff:
+        context = {
+            **admin.site.each_context(request),
+            "title": "You can't open this page",
+        }
+        return render(request, "admin/403.html", context, status=403)
+    return defaults.permission_denied(request, exception)

@@ -18,7 +18,7 @@ from checkout.orders.workflow import OrderStatus
 from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import PHARMACISTS
 from tests.browser.axe import assert_no_serious_violations
-from tests.browser.pharmacist import transcribe
+from tests.browser.pharmacist import open_queue, transcribe
 from tests.browser.staff import admin_sign_in
 from tests.checkout_helpers import pdf_upload, place_order
 from tests.factories import UserFactory
@@ -93,8 +93,9 @@ def test_pharmacist_reviews_approves_holds_rejects_and_dispatches(
     admin_sign_in(page, live_server, username="rph", password=PASSWORD)
     first = orders["first"]
 
-    # The queue: oldest first, with who asked for counselling.
-    page.get_by_role("link", name="Pharmacist's queue").click()
+    # The queue, where a pharmacist lands: oldest first, with who asked for
+    # counselling.
+    open_queue(page)
     row = page.locator("#result_list tbody tr").filter(has_text=first.number)
     expect(row).to_contain_text("Asked to speak to a pharmacist")
     expect(row).to_contain_text("Interaction with baclofen: Opioids")
@@ -120,7 +121,7 @@ def test_pharmacist_reviews_approves_holds_rejects_and_dispatches(
     flag.get_by_label("Why the order may go ahead").fill(
         "Prescriber aware; patient counselled on drowsiness."
     )
-    flag.get_by_role("button", name=re.compile("^Acknowledge")).click()
+    page.get_by_role("button", name=re.compile("^Acknowledge")).click()
     expect(page.locator(".rx-flag").filter(has_text="Opioids")).to_contain_text(
         "Acknowledged by rph"
     )

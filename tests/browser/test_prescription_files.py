@@ -82,13 +82,16 @@ def test_pharmacist_sees_prescription_images_and_superintendent_sees_the_log(
     expect(superintendent).to_have_url(re.compile(r"/admin/checkout/healthdataaccess/"))
     expect(superintendent.locator("#content h1")).to_have_text("Health data access log")
     rows = superintendent.locator("#result_list tbody tr")
-    expect(rows).to_have_count(3)
+    expect(rows).to_have_count(4)
     expect(rows.nth(0)).to_contain_text("Denied")
     expect(rows.nth(1)).to_contain_text("Prescription file")
     expect(rows.nth(1)).to_contain_text(orders["photo"].number)
     expect(rows.nth(2)).to_contain_text("Prescription page image")
     expect(rows.nth(2)).to_contain_text("page 2")
     expect(rows.nth(2)).to_contain_text("rx-pharmacist")
+    # Signing in landed the pharmacist on the queue, which names its patients.
+    expect(rows.nth(3)).to_contain_text("Pharmacist's queue")
+    expect(rows.nth(3)).to_contain_text("Alex Rivera")
     assert fits(superintendent)
     assert_no_serious_violations(superintendent)
 

@@ -80,7 +80,7 @@ def test_new_staff_enrol_by_qr_code_then_sign_in_with_a_code(page: Page, live_se
     expect(page.get_by_role("heading", name="Two-factor sign-in is on")).to_be_visible()
     assert page.locator(".backup-codes li").count() == 10
     page.get_by_role("link", name="Continue to the back office").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Back office")).to_be_visible()
 
     # Next time: password and a code from the app.
     page.context.clear_cookies()

@@ -18,13 +18,14 @@ def test_404_is_our_page(client):
 
 
 @pytest.mark.django_db
-def test_a_refused_staff_member_sees_our_403(client):
+def test_a_refused_staff_member_sees_the_403_in_the_back_offices_layout(client):
     client.force_login(UserFactory(is_staff=True))
     response = client.get("/admin/checkout/queueorder/")
     assert response.status_code == 403
     html = response.content.decode()
-    assert "You can't open this page" in html
-    assert FOOTER in html
+    assert "You can&#x27;t open this page" in html
+    assert 'id="site-name"' in html and "back office" in html
+    assert FOOTER not in html
 
 
 @pytest.mark.django_db

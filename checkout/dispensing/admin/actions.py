@@ -89,6 +89,7 @@ DECISIONS = {
             customer_told="The customer is emailed the reason for the hold, and "
             "can send a new prescription or their prescriber's details from the "
             "order's status page; the order then comes back to the queue.",
+            refusal_keeps_form=True,
         ),
         Decision(
             name="request-prescription",
@@ -99,6 +100,7 @@ DECISIONS = {
             ),
             confirm="Yes, mark as waiting for the prescriber: order",
             customer_told="The customer is not emailed.",
+            refusal_keeps_form=True,
         ),
         Decision(
             name="resume",
@@ -109,6 +111,7 @@ DECISIONS = {
             ),
             confirm="Yes, put back in review order",
             customer_told="The customer is not emailed.",
+            refusal_keeps_form=True,
         ),
         Decision(
             name="reject",
@@ -120,6 +123,7 @@ DECISIONS = {
             confirm="Yes, reject order",
             customer_told="The customer is emailed the reason; the stock returns "
             "to the shelf.",
+            refusal_keeps_form=True,
         ),
         Decision(
             name="cancel",
@@ -131,6 +135,7 @@ DECISIONS = {
             confirm="Yes, cancel order",
             customer_told="The customer is emailed the reason; the stock returns "
             "to the shelf.",
+            refusal_keeps_form=True,
         ),
         Decision(
             name="dispatch",
@@ -144,6 +149,7 @@ DECISIONS = {
             ),
             confirm="Yes, dispatch order",
             customer_told="The customer is emailed the carrier and tracking reference.",
+            refusal_keeps_form=True,
         ),
         Decision(
             name="record-payment",
@@ -186,6 +192,19 @@ def _invoice_unpaid(order: Order) -> bool:
     )
 
 
+# What stops an action, listed before anything is asked for it (on the review
+# page and the confirmation step), by action name.
+_REFUSALS = {
+    workflow.APPROVE.name: dispensing_decisions.approval_refusals,
+    workflow.DISPATCH.name: dispensing_decisions.dispatch_blockers,
+}
+
+
+def refusals_before(*, action: workflow.Action | None, order: Order) -> list[str]:
+    check = _REFUSALS.get(action.name) if action else None
+    return check(order=order) if check else []
+
+
 def action_view(model_admin, request, pk: int, name: str):
     decision = DECISIONS.get(name)
     if decision is None:
@@ -202,19 +221,21 @@ def action_view(model_admin, request, pk: int, name: str):
                 decision.run(order, request.user, form.cleaned_data)
             except actions.OrderActionRefused as exc:
                 order.refresh_from_db()
-                if decision.refusal_keeps_form and action is not None:
-                    form.add_error(None, str(exc))
-                    return _confirmation(
-                        model_admin, request, order=order, decision=decision, form=form
-                    )
                 if action is None or order.status == action.ends_in:
                     messages.info(
                         request, f"Order {order.number} was already {decision.done}."
                     )
-                else:
-                    messages.error(
-                        request, f"Order {order.number} was not {decision.done}: {exc}"
+                    return back
+                if decision.refusal_keeps_form and decision.action_for(
+                    status=order.status
+                ):
+                    form.add_error(None, str(exc))
+                    return _confirmation(
+                        model_admin, request, order=order, decision=decision, form=form
                     )
+                messages.error(
+                    request, f"Order {order.number} was not {decision.done}: {exc}"
+                )
                 return back
             record_access(
                 user=request.user,
@@ -242,11 +263,8 @@ def action_view(model_admin, request, pk: int, name: str):
 
 def _confirmation(model_admin, request, *, order: Order, decision: Decision, form):
     action = decision.action_for(status=order.status)
-    refusals = (
-        dispensing_decisions.approval_refusals(order=order)
-        if action is workflow.APPROVE
-        else []
-    )
+    # What stops the decision, said before anything is typed for it.
+    refusals = refusals_before(action=action, order=order)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,

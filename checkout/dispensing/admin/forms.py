@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from catalog.models import Drug, Strength
-from checkout.dispensing import prescriptions, records
+from checkout.dispensing import clinical, prescriptions, records
 from checkout.dispensing.models import (
     CounsellingRecord,
     PatientDetails,
@@ -221,13 +221,26 @@ class PatientProfileForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    code = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(
-        label="Why the order may go ahead",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        error_messages={"required": "Please write a note with the acknowledgement."},
-    )
+    """Every open clinical flag, each with the pharmacist's note, acknowledged
+    in one submit. A field per flag, named by the flag's stable code, so a
+    flag that appears after the page was drawn is asked about, not skipped."""
+
+    def __init__(self, *args, flags: list[clinical.Flag], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.flags = flags
+        for flag in flags:
+            self.fields[flag.code] = forms.CharField(
+                label=f"Why the order may go ahead despite: {flag.title}",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
+                error_messages={"required": "Please write why the order may go ahead."},
+            )
+
+    def flag_fields(self) -> list[tuple[clinical.Flag, forms.BoundField]]:
+        return [(flag, self[flag.code]) for flag in self.flags]
+
+    def notes(self) -> list[tuple[clinical.Flag, str]]:
+        return [(flag, self.cleaned_data[flag.code]) for flag in self.flags]
 
 
 class CounsellingForm(forms.Form):

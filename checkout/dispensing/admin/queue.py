@@ -6,7 +6,7 @@ every decision is made; the list itself changes nothing.
 """
 
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,8 +21,9 @@ from checkout.dispensing.admin.access import (
     may_review,
     reviewers_only,
 )
+from checkout.dispensing.admin.access_log_admin import RecordsHealthDataViews
 from checkout.dispensing.admin.summaries import authorisation_summary
-from checkout.dispensing.models import PrescriptionRecord, QueueOrder
+from checkout.dispensing.models import AccessSubject, PrescriptionRecord, QueueOrder
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -32,11 +33,20 @@ class QueueFilter(admin.SimpleListFilter):
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [(name, queue.title) for name, queue in queues.QUEUES.items()]
+        by_status = dict(
+            QueueOrder.objects.order_by()
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+        sizes = queues.queue_sizes(orders_by_status=by_status)
+        return [
+            (name, f"{queue.title} ({sizes[name]})")
+            for name, queue in queues.QUEUES.items()
+        ]
 
     def _current(self) -> str:
-        value = self.value()
-        return value if value in queues.QUEUES else queues.DEFAULT
+        return queues.queue_chosen(self.value())
 
     def queryset(self, request, queryset):
         statuses = queues.QUEUES[self._current()].statuses
@@ -66,8 +76,11 @@ def record_of(order) -> PrescriptionRecord | None:
 
 
 @admin.register(QueueOrder)
-class QueueOrderAdmin(HealthDataAdmin):
-    """Pharmacists only, and read-only: decisions are made on the review page."""
+class QueueOrderAdmin(RecordsHealthDataViews, HealthDataAdmin):
+    """Pharmacists only, and read-only: decisions are made on the review page.
+    The list names patients and their age: each view is in the access log."""
+
+    access_subject = AccessSubject.QUEUE
 
     list_display = (
         "order",
@@ -119,6 +132,16 @@ class QueueOrderAdmin(HealthDataAdmin):
         if not may_review(request):
             return super().change_view(request, object_id, form_url, extra_context)
         return redirect("admin:checkout_queueorder_review", object_id)
+
+    def access_order(self, obj):
+        return obj
+
+    def count_words(self, cl) -> tuple[str, str]:
+        # "3 orders to review", in the words of the queue shown.
+        queue = queues.QUEUES[
+            queues.queue_chosen(cl.params.get(QueueFilter.parameter_name))
+        ]
+        return queue.one, queue.many
 
     def changelist_view(self, request, extra_context=None):
         # Without the navigation sidebar, seven columns fit 1280 px.

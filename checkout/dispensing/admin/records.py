@@ -11,6 +11,7 @@ from oscar.apps.order import admin as oscar_order_admin
 from oscar.apps.order.models import Line, Order
 
 from checkout.dispensing import prescriptions
+from checkout.dispensing.access_log import patient_shown
 from checkout.dispensing.admin import prescription_files
 from checkout.dispensing.admin.access import HealthDataAdmin, ReadOnlyAdmin
 from checkout.dispensing.admin.access_log_admin import RecordsHealthDataViews
@@ -58,6 +59,7 @@ class PatientDetailsAdmin(RecordsHealthDataViews, HealthDataAdmin):
 
     list_display = ("full_name", "order_number", "date_of_birth", "age")
     list_select_related = ("order",)
+    count_words = ("patient", "patients")
     search_fields = ("full_name", "order__number")
     ordering = ("-created_at",)
     fields = readonly_fields = (
@@ -77,6 +79,9 @@ class PatientDetailsAdmin(RecordsHealthDataViews, HealthDataAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(order__isnull=False)
 
+    def access_patient(self, obj):
+        return patient_shown(obj)
+
     @admin.display(description="Order", ordering="order__number")
     def order_number(self, obj):
         return obj.order.number if obj.order else "(in checkout)"
@@ -89,8 +94,11 @@ class PatientDetailsAdmin(RecordsHealthDataViews, HealthDataAdmin):
 
 
 @admin.register(OrderEvent)
-class OrderEventAdmin(ReadOnlyAdmin):
-    """The audit trail. Nobody edits history."""
+class OrderEventAdmin(RecordsHealthDataViews, ReadOnlyAdmin):
+    """The audit trail. Nobody edits history. Its notes may hold health data
+    (a flag's reason, a profile edit), so each view is in the access log."""
+
+    access_subject = AccessSubject.ORDER_HISTORY
 
     list_display = (
         "created_at",
@@ -101,7 +109,7 @@ class OrderEventAdmin(ReadOnlyAdmin):
         "actor_name",
     )
     list_filter = ("action",)
-    list_select_related = ("order", "actor")
+    list_select_related = ("order__patient", "actor")
     search_fields = ("order__number",)
     ordering = ("-created_at", "-id")
 
@@ -122,9 +130,12 @@ if admin.site.is_registered(Line):
 
 
 @admin.register(Order)
-class OrderAdmin(ReadOnlyAdmin):
+class OrderAdmin(RecordsHealthDataViews, ReadOnlyAdmin):
+    """What was ordered says what is taken: each view is in the access log."""
+
+    access_subject = AccessSubject.ORDER
     list_display = ("number", "customer", "status", "total_incl_tax", "date_placed")
-    list_select_related = ("user",)
+    list_select_related = ("user", "patient")
     list_filter = ("status",)
     search_fields = ("number", "guest_email", "user__email")
     ordering = ("-date_placed",)
@@ -140,6 +151,9 @@ class OrderAdmin(ReadOnlyAdmin):
         "shipping_method",
         "order_lines",
     )
+
+    def access_order(self, obj):
+        return obj
 
     @admin.display(description="Customer")
     def customer(self, obj):

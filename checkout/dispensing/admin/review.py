@@ -13,10 +13,10 @@ from django.template.response import TemplateResponse
 from oscar.apps.order.models import Line, Order
 
 from catalog.models import ProductAttributeValue
-from checkout.dispensing import decisions, pharmacist, records
+from checkout.dispensing import pharmacist, records
 from checkout.dispensing.access_log import AccessAction, AccessSubject, record_access
 from checkout.dispensing.admin import prescription_files
-from checkout.dispensing.admin.actions import decisions_offered
+from checkout.dispensing.admin.actions import decisions_offered, refusals_before
 from checkout.dispensing.admin.forms import (
     AcknowledgeForm,
     CounsellingForm,
@@ -89,7 +89,9 @@ def review_view(model_admin, request, pk: int):
     )
     flags = pharmacist.order_flags(order=order, record=record)
     acknowledge_form = AcknowledgeForm(
-        request.POST if which == "acknowledge" else None, prefix="ack"
+        request.POST if which == "acknowledge" else None,
+        prefix="ack",
+        flags=pharmacist.unacknowledged_flags(order=order, flags=flags),
     )
 
     if which in FORMS:
@@ -99,7 +101,6 @@ def review_view(model_admin, request, pk: int):
             order=order,
             patient=patient,
             prescription=prescription,
-            flags=flags,
             forms={
                 "record": record_form,
                 "profile": profile_form,
@@ -138,23 +139,21 @@ def review_view(model_admin, request, pk: int):
         "profile_form": profile_form,
         "counselling_form": counselling_form,
         "acknowledge_form": acknowledge_form,
-        "acknowledge_code": request.POST.get("ack-code", ""),
-        "flags": [
-            {
-                "flag": flag,
-                "acknowledgement": acknowledged.get(flag.code),
-            }
+        "acknowledged": [
+            {"flag": flag, "acknowledgement": acknowledged[flag.code]}
             for flag in flags
+            if flag.code in acknowledged
         ],
+        "flags": flags,
         "days_of_supply": pharmacist.order_days_of_supply(order=order, record=record),
         "ordered": records.ordered_drugs(order=order),
-        "refusals": decisions.approval_refusals(order=order)
-        if workflow.APPROVE.may_start(status=order.status)
-        else [],
+        "blocked_decisions": _blocked_decisions(order),
         "actions": decisions_offered(order=order, request=request),
         "card": authorisation_summary(order),
         "events": order.events.select_related("actor"),
         "media": model_admin.media + record_form.media,
+        # The prescription pane keeps beside the form: room for both.
+        "is_nav_sidebar_enabled": False,
     }
     # The page shows the patient, their profile and the prescription record.
     record_access(
@@ -168,6 +167,20 @@ def review_view(model_admin, request, pk: int):
     return TemplateResponse(request, "admin/checkout/order_review.html", context)
 
 
+def _blocked_decisions(order) -> list[dict]:
+    """What stops approval or dispatch, when the order is at that step."""
+    blocked = []
+    for action, decision in (
+        (workflow.APPROVE, "Approval"),
+        (workflow.DISPATCH, "Dispatch"),
+    ):
+        if action.may_start(status=order.status) and (
+            reasons := refusals_before(action=action, order=order)
+        ):
+            blocked.append({"decision": decision, "reasons": reasons})
+    return blocked
+
+
 def _record_initial(prescription: Prescription | None) -> dict:
     # The prescriber the customer named is the likeliest prescriber.
     if prescription is None:
@@ -178,7 +191,7 @@ def _record_initial(prescription: Prescription | None) -> dict:
     }
 
 
-def _save(which, *, request, order, patient, prescription, flags, forms) -> bool:
+def _save(which, *, request, order, patient, prescription, forms) -> bool:
     """Apply one submitted form; True when saved (the page redirects)."""
     form = forms[which]
     if not form.is_valid():
@@ -228,17 +241,17 @@ def _save(which, *, request, order, patient, prescription, flags, forms) -> bool
             _changed(request, order, AccessSubject.ORDER_REVIEW, "counselling")
             messages.success(request, "Counselling recorded.")
         elif which == "acknowledge":
-            flag = next((f for f in flags if f.code == form.cleaned_data["code"]), None)
-            if flag is None:
-                messages.warning(
-                    request, "That flag no longer applies; nothing to acknowledge."
-                )
+            notes = form.notes()
+            if not notes:
+                messages.warning(request, "No flag is open; nothing to acknowledge.")
                 return True
-            pharmacist.flag_acknowledge(
-                order=order, actor=actor, flag=flag, note=form.cleaned_data["note"]
+            pharmacist.flags_acknowledge(order=order, actor=actor, notes=notes)
+            titles = "; ".join(flag.title for flag, _ in notes)
+            _changed(request, order, AccessSubject.ORDER_REVIEW, "flags acknowledged")
+            messages.success(
+                request,
+                f"Flag{'s' if len(notes) > 1 else ''} acknowledged: {titles}.",
             )
-            _changed(request, order, AccessSubject.ORDER_REVIEW, "flag acknowledged")
-            messages.success(request, f"Flag acknowledged: {flag.title}.")
     except (pharmacist.NotAllowed, records.DoseUnclear) as exc:
         messages.error(request, str(exc))
         return False

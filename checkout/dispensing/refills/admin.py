@@ -10,6 +10,9 @@ cannot open (no link to the user, strength or staff account admins).
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
+from checkout.dispensing.access_log import PatientShown
+from checkout.dispensing.admin.access_log_admin import RecordsHealthDataViews
+from checkout.dispensing.models import AccessSubject
 from checkout.dispensing.records import DoseUnclear
 from checkout.dispensing.refills import rules, transfers
 from checkout.dispensing.refills.forms import TransferDecisionForm
@@ -27,8 +30,10 @@ def _person(user) -> str:
 
 
 @admin.register(TransferRequest)
-class TransferRequestAdmin(admin.ModelAdmin):
+class TransferRequestAdmin(RecordsHealthDataViews, admin.ModelAdmin):
     form = TransferDecisionForm
+    # Whose prescription it is: each view, list or one, is in the access log.
+    access_subject = AccessSubject.TRANSFER_REQUEST
     list_display = (
         "id",
         "created_at",
@@ -100,6 +105,16 @@ class TransferRequestAdmin(admin.ModelAdmin):
             ),
             ("Decision", {"fields": ("decision", "reason")}),
         ]
+
+    def access_order(self, obj):
+        return None
+
+    def access_patient(self, obj) -> PatientShown:
+        # As the page names them; the customer when no patient was given.
+        return PatientShown(
+            full_name=obj.patient_name or _person(obj.user),
+            date_of_birth=obj.patient_date_of_birth,
+        )
 
     def has_add_permission(self, request):
         return False  # customers request transfers from their account

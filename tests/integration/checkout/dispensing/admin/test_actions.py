@@ -166,10 +166,13 @@ def test_an_order_on_hold_can_then_wait_for_the_prescriber_as_the_page_offers(
 def test_an_uploaded_prescription_cannot_be_requested_from_the_prescriber(
     act, pharmacist_client, checked_order
 ):
-    response = act(checked_order, "request-prescription", {"note": ""}, follow=True)
+    response = act(
+        checked_order, "request-prescription", {"note": "Faxed Dr Ada"}, follow=True
+    )
 
     assert reload(checked_order).status == OrderStatus.AWAITING_REVIEW
-    assert any("prescriber's details" in m for m in messages_of(response))
+    assert "prescriber&#x27;s details" in html(response)
+    assert "Faxed Dr Ada" in html(response)  # what was typed is kept
 
 
 def test_cancelling_an_approved_order_says_its_invoice_is_voided(
@@ -234,14 +237,14 @@ def test_dispatch_is_refused_until_counselling_is_recorded(
     CounsellingRecord.objects.filter(order=order).delete()
     act(order, "approve")
 
-    refused = act(
-        order,
-        "dispatch",
-        {"carrier": "USPS", "tracking_reference": "1Z"},
-        follow=True,
-    )
+    # Said before the carrier and tracking reference are asked for...
+    asked = html(pharmacist_client.get(action_url(order, "dispatch")))
+    assert asked.index("Record the counselling") < asked.index('name="carrier"')
+    # ...and a refused submit keeps what was typed.
+    refused = act(order, "dispatch", {"carrier": "USPS", "tracking_reference": "1Z"})
     assert reload(order).status == OrderStatus.APPROVED
-    assert any("Record the counselling" in m for m in messages_of(refused))
+    assert "Record the counselling" in html(refused)
+    assert 'value="USPS"' in html(refused) and 'value="1Z"' in html(refused)
 
     pharmacist_client.post(
         review_url(order), {"form": "counselling", "counselling-outcome": "declined"}

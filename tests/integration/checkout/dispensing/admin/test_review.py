@@ -246,8 +246,7 @@ def test_acknowledging_a_flag_records_who_and_the_note_then_approval_works(
         review_url(order),
         {
             "form": "acknowledge",
-            "ack-code": "interaction:opioids",
-            "ack-note": "Spoke to the prescriber; low dose, reviewed.",
+            "ack-interaction:opioids": "Spoke to the prescriber; low dose, reviewed.",
         },
     )
     approve(pharmacist_client, order)
@@ -260,16 +259,60 @@ def test_acknowledging_a_flag_records_who_and_the_note_then_approval_works(
     assert "Acknowledged by" in page and "flag acknowledged" in page
 
 
-def test_an_acknowledgement_needs_a_note(pharmacist_client, rx_drug):
-    order = order_for(rx_drug, current_medicines="Oxycodone 5 mg")
+def test_every_open_flag_is_acknowledged_in_one_submit(
+    pharmacist_client, pharmacist, rx_drug
+):
+    order = order_for(
+        rx_drug,
+        current_medicines="Oxycodone 5 mg",
+        date_of_birth=datetime.date(1950, 1, 1),
+    )
+    pharmacist_client.post(review_url(order), record_post(order))
+    page = html(pharmacist_client.get(review_url(order)))
+    assert page.count('name="form" value="acknowledge"') == 1
+    assert "Acknowledge all 2 flags" in page
+
+    pharmacist_client.post(
+        review_url(order),
+        {
+            "form": "acknowledge",
+            "ack-interaction:opioids": "Low dose; prescriber aware.",
+            "ack-age:65+": "Counselled on falls.",
+        },
+    )
+
+    notes = dict(
+        FlagAcknowledgement.objects.filter(order=order).values_list("code", "note")
+    )
+    assert notes == {
+        "interaction:opioids": "Low dose; prescriber aware.",
+        "age:65+": "Counselled on falls.",
+    }
+    approve(pharmacist_client, order)
+    assert reload(order).status == OrderStatus.APPROVED
+
+
+def test_an_acknowledgement_needs_a_note_for_each_flag_and_keeps_what_was_typed(
+    pharmacist_client, rx_drug
+):
+    order = order_for(
+        rx_drug,
+        current_medicines="Oxycodone 5 mg",
+        date_of_birth=datetime.date(1950, 1, 1),
+    )
 
     response = pharmacist_client.post(
         review_url(order),
-        {"form": "acknowledge", "ack-code": "interaction:opioids", "ack-note": " "},
+        {
+            "form": "acknowledge",
+            "ack-interaction:opioids": "Low dose; prescriber aware.",
+            "ack-age:65+": " ",
+        },
     )
 
     assert response.status_code == 200
-    assert "Please write a note" in html(response)
+    assert "Please write why the order may go ahead" in html(response)
+    assert "Low dose; prescriber aware." in html(response)
     assert not FlagAcknowledgement.objects.exists()
 
 

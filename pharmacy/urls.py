@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from catalog.views import HomeView, SearchView
 from checkout import metrics
+from checkout.dispensing.labels.views import accessible_label_view
 from pharmacy.accounts import order_views as account_order_views
 from pharmacy.accounts import views as account_views
 from pharmacy.core import views
@@ -46,6 +47,8 @@ urlpatterns = [
     path("prescriptions/", include("checkout.dispensing.refills.urls")),
     # Where intermediaries post e-prescriptions (docs/e-prescriptions.md).
     path("erx/", include("checkout.dispensing.eprescribing.urls")),
+    # The QR code on a dispensing label: a signed link, no health data in it.
+    path("label/<str:token>/", accessible_label_view, name="dispensing-label"),
     # The back office is the Django admin; Oscar's dashboard is not offered.
     re_path(r"^dashboard/", RedirectView.as_view(url="/admin/", permanent=False)),
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -215,3 +215,44 @@ def guest_checkout_to_preview(
         prescription or {"source": "upload", "file": png_upload()},
     )
     return client.post(reverse("checkout:payment-method"), {"method": payment})
+
+
+def lot_of(*, product, actor, packs: int | None = None, days: int = 730, **fields):
+    """A lot of ``product``'s pack, received by ``actor``. It holds the pack's
+    current stock count unless ``packs`` says otherwise, so receiving it in a
+    test leaves the count as the test set it."""
+    from checkout.dispensing.stock.models import Lot
+
+    if packs is None:
+        packs = product.stockrecords.first().num_in_stock
+    today = datetime.date.today()
+    values = {
+        "ndc": f"99999{product.pk:05d}"[-10:],
+        "lot_number": f"T{product.pk}-{Lot.objects.count() + 1}",
+        "expires_on": today + datetime.timedelta(days=days),
+        "received_on": today,
+        "supplier": "Test wholesale",
+        **fields,
+    }
+    return Lot.objects.create(
+        product=product,
+        quantity_received=packs,
+        quantity_left=packs,
+        received_by=actor,
+        **values,
+    )
+
+
+def fill(*, order, actor):
+    """Fill an approved order (the step before dispatch) from a long-dated lot
+    of each line's pack, received first if there is none."""
+    from checkout.dispensing.stock.models import Lot
+    from checkout.orders import actions
+
+    picks = {}
+    for line in order.lines.all():
+        lot = Lot.objects.filter(
+            product=line.product, recall__isnull=True, recall_notice=""
+        ).last() or lot_of(product=line.product, actor=actor)
+        picks[line.pk] = lot.pk
+    return actions.order_fill(order=order, actor=actor, picks=picks)

@@ -181,6 +181,10 @@ class PrescriptionRecord(models.Model):
         "times a day", null=True, blank=True
     )
     refills_authorised = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Printed on the label when the prescriber wrote it ("for muscle spasm").
+    purpose = models.CharField(
+        "purpose (if the prescriber gave it)", max_length=120, blank=True
+    )
     quantity_left = models.PositiveIntegerField(
         "quantity left (tablets)", null=True, blank=True
     )
@@ -275,6 +279,8 @@ class AccessSubject(models.TextChoices):
     ORDER = "order", "Order"
     ORDER_HISTORY = "order_history", "Order history"
     TRANSFER_REQUEST = "transfer_request", "Prescription transfer request"
+    DISPENSING_LABEL = "dispensing_label", "Dispensing label and paperwork"
+    LOT_RECIPIENTS = "lot_recipients", "Who got a lot"
 
 
 class AccessAction(models.TextChoices):

@@ -29,8 +29,8 @@ QUEUES: dict[str, Queue] = {
         "orders to review",
     ),
     DISPATCH: Queue(
-        "Approved, awaiting dispatch",
-        (OrderStatus.APPROVED,),
+        "Approved, to fill and dispatch",
+        (OrderStatus.APPROVED, OrderStatus.FILLED),
         "order to dispatch",
         "orders to dispatch",
     ),

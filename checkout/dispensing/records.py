@@ -32,7 +32,9 @@ REQUIRED_FIELDS = {
     "refills_authorised": "refills authorised",
     "quantity_left": "quantity left",
 }
-EDITABLE_FIELDS = tuple(REQUIRED_FIELDS)
+# Optional: the label prints it only when the prescriber gave it.
+OPTIONAL_FIELDS = {"purpose": "purpose"}
+EDITABLE_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,8 @@ def record_save(
             actor=actor,
             action="record created" if created else "record edited",
             # Which fields, not their values: the history lists actions.
-            note="Changed: " + ", ".join(REQUIRED_FIELDS[n] for n in changed)
+            note="Changed: "
+            + ", ".join({**REQUIRED_FIELDS, **OPTIONAL_FIELDS}[n] for n in changed)
             if changed
             else "",
         )

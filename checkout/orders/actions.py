@@ -18,6 +18,7 @@ from oscar.apps.order.models import Order
 
 from checkout.dispensing import decisions
 from checkout.dispensing.prescriptions import SuppliedPrescription
+from checkout.dispensing.stock import filling
 from checkout.orders import finishing, settling
 from checkout.orders.finishing import OrderActionRefused
 from checkout.orders.workflow import (
@@ -25,6 +26,7 @@ from checkout.orders.workflow import (
     ASK_PRESCRIBER,
     CANCEL,
     DISPATCH,
+    FILL,
     HOLD,
     PAY_AGAIN,
     PAYMENT_PROBLEM,
@@ -47,10 +49,17 @@ from pharmacy.staff.roles import may
 __all__ = ["OrderActionRefused", "order_act"]
 
 _CHECKS = {
-    Check.PRESCRIPTION_READY: decisions.approval_refusals,
-    Check.PRESCRIBER_GIVEN: decisions.prescriber_refusals,
-    Check.DISPENSING_DONE: decisions.dispatch_refusals,
-    Check.INVOICE_PAID: invoices.dispatch_refusals,
+    Check.PRESCRIPTION_READY: lambda *, order, picks: decisions.approval_refusals(
+        order=order
+    ),
+    Check.PRESCRIBER_GIVEN: lambda *, order, picks: decisions.prescriber_refusals(
+        order=order
+    ),
+    Check.DISPENSING_DONE: lambda *, order, picks: decisions.dispatch_refusals(
+        order=order
+    ),
+    Check.INVOICE_PAID: lambda *, order, picks: invoices.dispatch_refusals(order=order),
+    Check.LOTS_PICKED: filling.fill_refusals,
 }
 
 
@@ -65,12 +74,14 @@ def order_act(
     authorisation: Authorisation | None = None,
     supplied: SuppliedPrescription | None = None,
     received: invoices.Received | None = None,
+    picks: dict | None = None,
 ) -> Order:
     """Take ``action`` on ``order`` for ``actor``, or raise OrderActionRefused
     saying why not. ``reason`` goes to the customer (holds, rejections,
     cancellations), ``note`` to the order's history. Given several actions
     (one decision that depends on the status), the first that may start
-    from the order's status, read under the lock, is taken."""
+    from the order's status, read under the lock, is taken. ``picks``: for a
+    fill, each line's lot ({line id: lot id})."""
     candidates = action if isinstance(action, tuple) else (action,)
     action = candidates[0]
     if action.permission is not None and not may(actor, action.permission):
@@ -86,7 +97,7 @@ def order_act(
         )
         _start_check(action, order=order, payment=payment)
         for check in action.checks:
-            refusals = _CHECKS[check](order=order)
+            refusals = _CHECKS[check](order=order, picks=picks or {})
             if refusals:
                 raise OrderActionRefused(" ".join(refusals))
         asked_before = payment.state in PAYMENT_IN_FLIGHT
@@ -116,6 +127,7 @@ def order_act(
                 note=_joined(reason, money.note, note),
                 email_context={"reason": reason, **(email_context or {})},
                 supplied=supplied,
+                picks=picks,
             )
             return order
     # The Stripe call, with nothing locked; a second press after a timeout
@@ -319,12 +331,19 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
     return order_act(action=(CANCEL, REFUND), order=order, actor=actor, reason=reason)
 
 
+def order_fill(*, order: Order, actor, picks: dict) -> Order:
+    """Fill an approved order from the lots picked ({line id: lot id}):
+    refused, with the dates, for a lot that expires before the supply runs
+    out, and for a lot of another drug or strength, recalled or short."""
+    return order_act(action=FILL, order=order, actor=actor, picks=picks)
+
+
 def order_dispatch(
     *, order: Order, actor, tracking_reference: str, carrier: str = ""
 ) -> Order:
     """Hand an approved order to the carrier, with its tracking reference.
-    Refused until the pharmacist has recorded counselling (given or declined),
-    and, while INVOICE_DISPATCH_WAITS_FOR_PAYMENT, until an invoice is paid."""
+    Refused until the order is filled and counselling recorded, and, while
+    INVOICE_DISPATCH_WAITS_FOR_PAYMENT, until an invoice is paid."""
     tracking_reference = (tracking_reference or "").strip()
     carrier = (carrier or "").strip()
     if not tracking_reference:

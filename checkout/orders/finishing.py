@@ -11,6 +11,7 @@ from oscar.apps.order.exceptions import InvalidOrderStatus
 from oscar.apps.order.models import ShippingEvent, ShippingEventType
 
 from checkout.dispensing import decisions, prescriptions
+from checkout.dispensing.stock import filling
 from checkout.orders import notifications
 from checkout.orders.models import OrderEvent
 from checkout.orders.workflow import APPROVE, Action, Effect
@@ -32,11 +33,13 @@ def action_finish(
     reason: str = "",
     email_context: dict | None = None,
     supplied=None,
+    picks: dict | None = None,
 ) -> None:
     """Apply ``action``'s effects, move the order to the status it ends in
     and record who did it; then queue its email (sent after the commit).
     ``payment`` is the order's, locked with it; ``supplied`` the
-    prescription the customer sent (prescriptions.SuppliedPrescription)."""
+    prescription the customer sent (prescriptions.SuppliedPrescription);
+    ``picks``, a fill's lots."""
     for effect in action.effects:
         _EFFECTS[effect](
             order=order,
@@ -45,6 +48,7 @@ def action_finish(
             reason=reason,
             note=note,
             supplied=supplied,
+            picks=picks or {},
         )
     from_status = "" if not action.starts_from else order.status
     if action.ends_in is not None and action.starts_from:
@@ -85,13 +89,16 @@ def _stock_released(*, order, **_) -> None:
             line.stockrecord.cancel_allocation(line.quantity)
 
 
+def _lots_taken(*, order, actor, picks, **_) -> None:
+    filling.fill_take(order=order, actor=actor, picks=picks)
+
+
 def _stock_shipped(*, order, note, **_) -> None:
+    # The packs left the shelf (and their allocation) when the order was filled.
     event_type, _ = ShippingEventType.objects.get_or_create(name="Dispatched")
     event = ShippingEvent.objects.create(order=order, event_type=event_type, notes=note)
-    for line in order.lines.select_related("stockrecord"):
+    for line in order.lines.all():
         event.line_quantities.create(line=line, quantity=line.quantity)
-        if line.stockrecord:
-            line.stockrecord.consume_allocation(line.quantity)
 
 
 def _prescription_replaced(*, order, supplied, **_) -> None:
@@ -126,6 +133,7 @@ _EFFECTS = {
     Effect.SUPPLY_TAKEN: _supply_taken,
     Effect.PRESCRIPTION_REJECTED: _prescription_rejected,
     Effect.STOCK_RELEASED: _stock_released,
+    Effect.LOTS_TAKEN: _lots_taken,
     Effect.STOCK_SHIPPED: _stock_shipped,
     Effect.APPROVAL_WITHDRAWN: _approval_withdrawn,
     Effect.PRESCRIPTION_REPLACED: _prescription_replaced,

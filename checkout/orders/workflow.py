@@ -33,6 +33,8 @@ class OrderStatus(models.TextChoices):
     # The customer gave the prescriber's details; we asked them for the script.
     PRESCRIPTION_REQUESTED = "Prescription requested from prescriber"
     APPROVED = "Approved"
+    # Filled from named lots and labelled; only now may it leave.
+    FILLED = "Filled"
     DISPATCHED = "Dispatched"
     REJECTED = "Rejected"
     CANCELLED = "Cancelled"
@@ -111,7 +113,10 @@ class Effect(enum.StrEnum):
     PRESCRIPTION_REJECTED = "prescription rejected"
     # The packs held for the order go back on the shelf.
     STOCK_RELEASED = "stock released"
-    # The packs leave the shelf: a shipping event with the tracking reference.
+    # The packs are taken from the lots the pharmacist picked, and the fill
+    # (who, when, which lots, how many tablets) is recorded.
+    LOTS_TAKEN = "lots taken"
+    # The filled package leaves: a shipping event with the tracking reference.
     STOCK_SHIPPED = "stock shipped"
     # An approval whose card capture is still in flight is withdrawn, so its
     # late answer cannot move the order past this action.
@@ -139,6 +144,10 @@ class Check(enum.StrEnum):
     # An invoice is paid, when the setting INVOICE_DISPATCH_WAITS_FOR_PAYMENT
     # says dispatch waits for it.
     INVOICE_PAID = "invoice paid"
+    # Each line has a lot that may be filled: the same drug and strength as
+    # the record, not recalled, enough packs left, and not expiring before the
+    # patient's supply runs out.
+    LOTS_PICKED = "lots picked"
 
 
 @dataclass(frozen=True)
@@ -314,11 +323,30 @@ REFUND = Action(
     reason_required="Please record why the order is cancelled.",
     customer_sees=("Cancelled", "bad"),
 )
+FILL = Action(
+    name="fill",
+    label="Fill",
+    done="filled",
+    starts_from=(OrderStatus.APPROVED,),
+    ends_in=OrderStatus.FILLED,
+    permission=Perm.REVIEW_PRESCRIPTIONS,
+    # Charged or invoiced; an unpaid invoice may be filled (dispatch is what
+    # may wait for the payment).
+    payment_states=frozenset(
+        {PaymentState.CAPTURED, PaymentState.INVOICED, PaymentState.INVOICE_PAID}
+    ),
+    money=Money.NONE,
+    checks=(Check.DISPENSING_DONE, Check.LOTS_PICKED),
+    effects=(Effect.LOTS_TAKEN,),
+    history="filled",
+    customer_sees=("Prepared and labelled by our pharmacist", "good"),
+)
 DISPATCH = Action(
     name="dispatch",
     label="Dispatch",
     done="dispatched",
-    starts_from=(OrderStatus.APPROVED,),
+    # Nothing leaves unfilled: the label names the lot.
+    starts_from=(OrderStatus.FILLED,),
     ends_in=OrderStatus.DISPATCHED,
     permission=Perm.DISPATCH_ORDERS,
     # Charged or invoiced, and no refund on its way; whether an invoice must
@@ -337,7 +365,7 @@ RECORD_PAYMENT = Action(
     name="record_payment",
     label="Record a payment received",
     done="recorded as paid",
-    starts_from=(OrderStatus.APPROVED, OrderStatus.DISPATCHED),
+    starts_from=(OrderStatus.APPROVED, OrderStatus.FILLED, OrderStatus.DISPATCHED),
     ends_in=None,
     permission=Perm.RECORD_PAYMENTS,
     payment_states=frozenset({PaymentState.INVOICED}),
@@ -401,6 +429,7 @@ ACTIONS: dict[str, Action] = {
         REJECT,
         CANCEL,
         REFUND,
+        FILL,
         DISPATCH,
         RECORD_PAYMENT,
         PRESCRIPTION_WITHDRAWN,

@@ -21,4 +21,7 @@ SETUP_STEPS = (
     SetupStep("Adding demo acquisition costs to packs without one", "load_demo_costs"),
     SetupStep("Creating the demo staff accounts", "create_demo_staff"),
     SetupStep("E-prescriptions: the demo intermediary", "erx_demo_intermediary"),
+    SetupStep(
+        "Receiving two demo lots of each pack (one expiring soon)", "load_demo_lots"
+    ),
 )

@@ -45,6 +45,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
         "args": ["cleanup_abandoned_uploads"],
     },
+    "stock-counts-sync": {
+        "task": "pharmacy.core.tasks.management_command",
+        "schedule": 24 * 60 * 60,
+        "args": ["stock_counts_sync"],
+    },
     "send-refill-reminders": {
         "task": "pharmacy.core.tasks.management_command",
         "schedule": 24 * 60 * 60,

@@ -22,6 +22,10 @@ class Perm(enum.StrEnum):
     RECORD_PAYMENTS = "checkout.record_invoice_payment"
     # Read who saw whose health data.
     READ_ACCESS_LOG = "checkout.view_healthdataaccess"
+    # Receive lots of stock (typed or scanned) into the shop.
+    RECEIVE_STOCK = "checkout.add_lot"
+    # Recall a lot, and see which patients and orders got it.
+    RECALL_LOTS = "checkout.recall_lot"
     # Publish or reject customer reviews.
     MODERATE_REVIEWS = "reviews.moderate_review"
     # Record the follow-up of a review that describes a side effect; only
@@ -62,6 +66,7 @@ PHARMACISTS = "Pharmacists"
 REVIEW_MODERATORS = "Review moderators"
 SUPERINTENDENTS = "Superintendent"
 CATALOGUE_EDITORS = "Catalogue editors"
+STOCK_STAFF = "Stock staff"
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     # Prices, and switching a strength on or off; nothing else: not where a
@@ -88,6 +93,9 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("checkout", "view_prescription"),
         ("checkout", "view_patientdetails"),
         ("checkout", "view_orderevent"),
+        ("checkout", "view_lot"),
+        ("checkout", "add_lot"),
+        ("checkout", "recall_lot"),
         ("refills", "view_transferrequest"),
         ("refills", "change_transferrequest"),
         # E-prescriptions and every message received (matching by hand).
@@ -115,6 +123,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("catalogue", "view_drugcaution"),
         ("catalogue", "add_drugcaution"),
         ("catalogue", "change_drugcaution"),
+    ],
+    # Receiving deliveries: lots in, nothing about patients or orders.
+    STOCK_STAFF: [
+        ("checkout", "view_lot"),
+        ("checkout", "add_lot"),
     ],
     REVIEW_MODERATORS: [
         ("reviews", "view_productreview"),

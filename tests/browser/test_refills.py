@@ -21,7 +21,7 @@ from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import PHARMACISTS
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.staff import admin_sign_in
-from tests.checkout_helpers import pharmacist_checks_record, place_order
+from tests.checkout_helpers import fill, pharmacist_checks_record, place_order
 from tests.factories import UserFactory, reference_data_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,6 +61,7 @@ def first_order(shop, pharmacist):
     order = place_order(product=pack, owner=customer, checked=False)
     pharmacist_checks_record(order=order, actor=pharmacist, refills_authorised=2)
     actions.order_approve(order=order, actor=pharmacist)
+    fill(order=order, actor=pharmacist)
     actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="TRK1")
     OrderEvent.objects.filter(order=order, action="approved").update(
         created_at=timezone.now() - datetime.timedelta(days=9)

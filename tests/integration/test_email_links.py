@@ -14,7 +14,7 @@ from checkout.orders import actions
 from pharmacy.core.sites import site_domain_sync
 from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import PHARMACISTS
-from tests.checkout_helpers import place_order
+from tests.checkout_helpers import fill, place_order
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +55,7 @@ def store_emails(*, client, pack, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         approved = place_order(product=pack)
         actions.order_approve(order=approved, actor=staff)
+        fill(order=approved, actor=staff)
         actions.order_dispatch(order=approved, actor=staff, tracking_reference="1Z9")
         rejected = place_order(product=pack)
         actions.order_reject(order=rejected, actor=staff, reason="Out of date")

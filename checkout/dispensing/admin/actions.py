@@ -45,12 +45,14 @@ class Decision:
     name: str  # the confirmation page's URL
     takes: tuple[workflow.Action, ...]  # the first that may start is taken
     form: type[forms.Form]
-    run: Callable
+    run: Callable | None
     customer_told: str
     confirm: str  # the confirm button, before the order number
     # A refusal shows the form again with what was typed and why, rather
     # than going back to the review page.
     refusal_keeps_form: bool = False
+    # A decision with its own page (a fill picks lots) names it here.
+    page: str = "admin:checkout_queueorder_action"
 
     @property
     def label(self) -> str:
@@ -138,6 +140,15 @@ DECISIONS = {
             refusal_keeps_form=True,
         ),
         Decision(
+            name="fill",
+            takes=(workflow.FILL,),
+            form=ConfirmForm,
+            run=None,  # the fill page picks the lots (admin/fill.py)
+            confirm="Fill order",
+            customer_told="The customer is not emailed.",
+            page="admin:checkout_queueorder_fill",
+        ),
+        Decision(
             name="dispatch",
             takes=(workflow.DISPATCH,),
             form=DispatchForm,
@@ -207,7 +218,7 @@ def refusals_before(*, action: workflow.Action | None, order: Order) -> list[str
 
 def action_view(model_admin, request, pk: int, name: str):
     decision = DECISIONS.get(name)
-    if decision is None:
+    if decision is None or decision.run is None:
         raise Http404
     if not staff_may(request.user, decision.takes[0].permission):
         raise PermissionDenied

@@ -15,7 +15,7 @@ from oscar.apps.order.models import Line
 
 from catalog.models import ProductAttributeValue
 from checkout.dispensing import pharmacist, queues
-from checkout.dispensing.admin import actions, review
+from checkout.dispensing.admin import actions, fill, review
 from checkout.dispensing.admin.access import (
     HealthDataAdmin,
     may_review,
@@ -123,6 +123,21 @@ class QueueOrderAdmin(RecordsHealthDataViews, HealthDataAdmin):
                     )
                 ),
                 name="checkout_queueorder_action",
+            ),
+            path(
+                "<int:pk>/fill/",
+                wrap(lambda request, pk: fill.fill_view(self, request, pk)),
+                name="checkout_queueorder_fill",
+            ),
+            path(
+                "<int:pk>/label.pdf",
+                wrap(lambda request, pk: fill.label_view(self, request, pk)),
+                name="checkout_queueorder_label",
+            ),
+            path(
+                "<int:pk>/paperwork.pdf",
+                wrap(lambda request, pk: fill.paperwork_view(self, request, pk)),
+                name="checkout_queueorder_paperwork",
             ),
             *super().get_urls(),
         ]

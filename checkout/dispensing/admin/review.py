@@ -30,6 +30,7 @@ from checkout.dispensing.models import (
     Prescription,
 )
 from checkout.dispensing.refills import rules as refill_rules
+from checkout.dispensing.stock.models import Fill
 from checkout.orders import workflow
 
 FORMS = ("record", "profile", "acknowledge", "counselling")
@@ -150,6 +151,10 @@ def review_view(model_admin, request, pk: int):
         "blocked_decisions": _blocked_decisions(order),
         "actions": decisions_offered(order=order, request=request),
         "card": authorisation_summary(order),
+        "fill": Fill.objects.filter(order=order)
+        .select_related("filled_by")
+        .prefetch_related("lines__lot", "lines__returns")
+        .first(),
         "events": order.events.select_related("actor"),
         "media": model_admin.media + record_form.media,
         # The prescription pane keeps beside the form: room for both.

@@ -21,7 +21,7 @@ from checkout.dispensing.records import ordered_drugs
 from checkout.dispensing.refills.models import TransferRequest
 from checkout.orders.workflow import OrderStatus
 
-FILLED = (OrderStatus.APPROVED, OrderStatus.DISPATCHED)
+FILLED = (OrderStatus.APPROVED, OrderStatus.FILLED, OrderStatus.DISPATCHED)
 UNDECIDED = (
     OrderStatus.AWAITING_REVIEW,
     OrderStatus.ON_HOLD,

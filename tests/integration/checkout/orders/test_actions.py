@@ -10,6 +10,7 @@ from checkout.orders import actions
 from checkout.orders.actions import OrderActionRefused
 from checkout.orders.models import OrderEvent
 from checkout.orders.workflow import OrderStatus
+from tests.checkout_helpers import fill
 from tests.factories import UserFactory
 from tests.integration.checkout.orders.conftest import (
     events,
@@ -146,6 +147,7 @@ def test_dispatching_consumes_the_stock_and_records_the_tracking(
 ):
     in_stock = stock_of(pack).num_in_stock
     actions.order_approve(order=order, actor=pharmacist)
+    fill(order=order, actor=pharmacist)
 
     actions.order_dispatch(
         order=order, actor=pharmacist, tracking_reference=" 1Z999AA10123456784 "
@@ -161,16 +163,26 @@ def test_dispatching_consumes_the_stock_and_records_the_tracking(
     assert events(order)[-1] == (
         "dispatched",
         pharmacist.pk,
-        OrderStatus.APPROVED,
+        OrderStatus.FILLED,
         OrderStatus.DISPATCHED,
     )
 
 
 def test_dispatching_needs_a_tracking_reference(order, pharmacist):
     actions.order_approve(order=order, actor=pharmacist)
+    fill(order=order, actor=pharmacist)
 
     with pytest.raises(OrderActionRefused, match="tracking"):
         actions.order_dispatch(order=order, actor=pharmacist, tracking_reference=" ")
+
+    assert fresh(order).status == OrderStatus.FILLED
+
+
+def test_an_approved_order_is_not_dispatched_before_it_is_filled(order, pharmacist):
+    actions.order_approve(order=order, actor=pharmacist)
+
+    with pytest.raises(OrderActionRefused, match="Approved"):
+        actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="T1")
 
     assert fresh(order).status == OrderStatus.APPROVED
 
@@ -179,6 +191,7 @@ def test_an_approved_order_whose_prescription_is_not_approved_is_not_dispatched(
     order, pharmacist
 ):
     actions.order_approve(order=order, actor=pharmacist)
+    fill(order=order, actor=pharmacist)
     Prescription.objects.filter(order=order).update(
         decision=Prescription.Decision.PENDING
     )
@@ -186,7 +199,7 @@ def test_an_approved_order_whose_prescription_is_not_approved_is_not_dispatched(
     with pytest.raises(OrderActionRefused, match="not approved"):
         actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="T1")
 
-    assert fresh(order).status == OrderStatus.APPROVED
+    assert fresh(order).status == OrderStatus.FILLED
 
 
 @pytest.mark.parametrize("status", [OrderStatus.AWAITING_REVIEW, OrderStatus.APPROVED])
@@ -217,6 +230,7 @@ def _to(order, pharmacist, status):
     if status in (OrderStatus.APPROVED, OrderStatus.DISPATCHED):
         actions.order_approve(order=order, actor=pharmacist)
     if status == OrderStatus.DISPATCHED:
+        fill(order=order, actor=pharmacist)
         actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="T1")
     if status == OrderStatus.REJECTED:
         actions.order_reject(order=order, actor=pharmacist, reason="Not legible")

@@ -14,6 +14,7 @@ from checkout.orders.actions import OrderActionRefused
 from checkout.orders.workflow import OrderStatus
 from tests.checkout_helpers import (
     ADULT_DOB,
+    fill,
 )
 from tests.factories import UserFactory
 from tests.integration.checkout.orders.conftest import (
@@ -121,6 +122,7 @@ def test_the_dispatched_email_has_the_tracking_reference(
     order, pharmacist, django_capture_on_commit_callbacks
 ):
     actions.order_approve(order=order, actor=pharmacist)
+    fill(order=order, actor=pharmacist)
 
     with django_capture_on_commit_callbacks(execute=True):
         actions.order_dispatch(

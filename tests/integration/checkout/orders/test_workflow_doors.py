@@ -21,6 +21,7 @@ from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import PHARMACISTS
 from tests.checkout_helpers import (
     ADDRESS,
+    fill,
     guest_checkout_to_preview,
     pharmacist_checks_record,
 )
@@ -159,10 +160,9 @@ def test_nothing_is_dispatched_while_a_refund_is_on_its_way(
     assert fresh(card_order).status == OrderStatus.APPROVED
     assert payment().state == PaymentState.REFUND_REQUESTED
 
+    # Nothing is filled (so nothing can be dispatched) while a refund is asked.
     with pytest.raises(actions.OrderActionRefused, match="in progress"):
-        actions.order_dispatch(
-            order=card_order, actor=pharmacist, tracking_reference="T1"
-        )
+        fill(order=card_order, actor=pharmacist)
     assert fresh(card_order).status == OrderStatus.APPROVED
 
 

@@ -34,4 +34,6 @@ def test_on_hold_can_be_approved_or_resumed_and_nothing_ships_unapproved():
     assert OrderStatus.APPROVED in pipeline[OrderStatus.ON_HOLD]
     assert OrderStatus.AWAITING_REVIEW in pipeline[OrderStatus.ON_HOLD]
     shipping_from = [s for s, nxt in pipeline.items() if OrderStatus.DISPATCHED in nxt]
-    assert shipping_from == [OrderStatus.APPROVED]
+    assert shipping_from == [OrderStatus.FILLED]
+    filled_from = [s for s, nxt in pipeline.items() if OrderStatus.FILLED in nxt]
+    assert filled_from == [OrderStatus.APPROVED]

@@ -34,9 +34,12 @@ def test_the_pipeline_allows_exactly_the_moves_some_action_makes():
     assert {(s, after) for s, nxt in pipeline.items() for after in nxt} == moves
 
 
-def test_nothing_ships_before_a_pharmacist_approves():
+def test_nothing_ships_before_a_pharmacist_approves_and_fills_it():
     [dispatch] = [a for a in ACTIONS.values() if a.ends_in == OrderStatus.DISPATCHED]
-    assert dispatch.starts_from == (OrderStatus.APPROVED,)
+    assert dispatch.starts_from == (OrderStatus.FILLED,)
+    [fill] = [a for a in ACTIONS.values() if a.ends_in == OrderStatus.FILLED]
+    assert fill.starts_from == (OrderStatus.APPROVED,)
+    assert fill.permission == Perm.REVIEW_PRESCRIPTIONS
     [approve] = [a for a in ACTIONS.values() if a.ends_in == OrderStatus.APPROVED]
     assert approve.permission == Perm.REVIEW_PRESCRIPTIONS
 

@@ -4,11 +4,12 @@ lifecycle service, and is harmless when submitted twice."""
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from checkout.dispensing.models import Prescription
 from checkout.orders.models import OrderEvent
 from checkout.orders.workflow import OrderStatus
-from tests.checkout_helpers import pharmacist_checks_record
+from tests.checkout_helpers import fill, lot_of, pharmacist_checks_record
 from tests.integration.checkout.dispensing.admin.conftest import (
     action_url,
     html,
@@ -209,9 +210,10 @@ def test_cancel_at_the_customers_request_after_approval(
 
 
 def test_dispatch_asks_for_carrier_and_tracking_and_emails_them(
-    act, pharmacist_client, checked_order
+    act, pharmacist, pharmacist_client, checked_order
 ):
     act(checked_order, "approve")
+    fill(order=checked_order, actor=pharmacist)
     mail.outbox.clear()
 
     missing = act(checked_order, "dispatch", {"carrier": "", "tracking_reference": ""})
@@ -227,8 +229,8 @@ def test_dispatch_asks_for_carrier_and_tracking_and_emails_them(
     assert "9400 1000 0000 0000 0000 00" in mail.outbox[0].body
 
 
-def test_dispatch_is_refused_until_counselling_is_recorded(
-    act, pharmacist_client, rx_drug
+def test_filling_is_refused_until_counselling_is_recorded(
+    act, pharmacist, pharmacist_client, rx_drug
 ):
     from checkout.dispensing.models import CounsellingRecord
 
@@ -237,18 +239,18 @@ def test_dispatch_is_refused_until_counselling_is_recorded(
     CounsellingRecord.objects.filter(order=order).delete()
     act(order, "approve")
 
-    # Said before the carrier and tracking reference are asked for...
-    asked = html(pharmacist_client.get(action_url(order, "dispatch")))
-    assert asked.index("Record the counselling") < asked.index('name="carrier"')
-    # ...and a refused submit keeps what was typed.
-    refused = act(order, "dispatch", {"carrier": "USPS", "tracking_reference": "1Z"})
+    lot = lot_of(product=order.lines.get().product, actor=pharmacist, packs=5)
+    line = order.lines.get()
+    fill_url = reverse("admin:checkout_queueorder_fill", args=[order.pk])
+
+    refused = pharmacist_client.post(fill_url, {f"lot-{line.pk}": lot.pk})
     assert reload(order).status == OrderStatus.APPROVED
     assert "Record the counselling" in html(refused)
-    assert 'value="USPS"' in html(refused) and 'value="1Z"' in html(refused)
 
     pharmacist_client.post(
         review_url(order), {"form": "counselling", "counselling-outcome": "declined"}
     )
+    pharmacist_client.post(fill_url, {f"lot-{line.pk}": lot.pk})
     act(order, "dispatch", {"carrier": "USPS", "tracking_reference": "1Z"})
     assert reload(order).status == OrderStatus.DISPATCHED
 

@@ -13,7 +13,7 @@ from checkout.orders import tracking as order_status
 from checkout.orders.models import OrderEvent
 from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import PHARMACISTS
-from tests.checkout_helpers import place_order
+from tests.checkout_helpers import fill, place_order
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,7 @@ def titles(order) -> list[str]:
 def test_timeline_of_a_dispatched_order(pack, pharmacist):
     order = place_order(product=pack)
     actions.order_approve(order=order, actor=pharmacist)
+    fill(order=order, actor=pharmacist)
     actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="1Z999")
 
     timeline = order_status.order_timeline(order=order)
@@ -57,9 +58,10 @@ def test_timeline_of_a_dispatched_order(pack, pharmacist):
     assert [e.title for e in timeline] == [
         "Order placed",
         "Approved by our pharmacist",
+        "Prepared and labelled by our pharmacist",
         "Dispatched",
     ]
-    assert timeline[2].details == ["Tracking reference: 1Z999"]
+    assert timeline[3].details == ["Tracking reference: 1Z999"]
     assert timeline[0].when == order.date_placed
     assert timeline[0].when <= timeline[1].when <= timeline[2].when
 
@@ -108,6 +110,7 @@ def test_showing_an_action_to_customers_is_one_line_of_the_workflow(pack, monkey
 def test_status_page_shows_the_timeline_with_tracking(client, pack, pharmacist):
     order = place_order(product=pack)
     actions.order_approve(order=order, actor=pharmacist)
+    fill(order=order, actor=pharmacist)
     actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="1Z999")
     session = client.session
     session["anon_order_email"] = order.email
@@ -176,6 +179,7 @@ def test_write_a_review_only_on_dispatched_orders(client, pack, pharmacist):
     assert "Write a review" not in client.get(url).content.decode()
     actions.order_approve(order=order, actor=pharmacist)
     assert "Write a review" not in client.get(url).content.decode()
+    fill(order=order, actor=pharmacist)
     actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="1Z")
     html = client.get(url).content.decode()
     assert "Write a review" in html

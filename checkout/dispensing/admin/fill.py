@@ -13,7 +13,7 @@ from oscar.apps.order.models import Order
 
 from checkout.dispensing.access_log import AccessAction, AccessSubject, record_access
 from checkout.dispensing.labels import documents
-from checkout.dispensing.stock import filling, gs1
+from checkout.dispensing.stock import filling, gs1, returns
 from checkout.dispensing.stock.models import Fill
 from checkout.orders import actions, workflow
 
@@ -144,3 +144,58 @@ def label_view(model_admin, request, pk: int):
 
 def paperwork_view(model_admin, request, pk: int):
     return _pdf_response(request, pk, draw=documents.paperwork_pdf, name="paperwork")
+
+
+class ReturnForm(forms.Form):
+    delivered = forms.TypedChoiceField(
+        label="Did the package reach the patient?",
+        choices=[
+            ("no", "No: the carrier brought it back undelivered"),
+            ("yes", "Yes: the patient had it"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please say whether it reached the patient."},
+    )
+
+
+def return_view(model_admin, request, pk: int):
+    """A filled package came back: to its lots, or destroyed (returns.py)."""
+    order = get_object_or_404(Order, pk=pk)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = returns.fill_return(
+                order=order,
+                actor=request.user,
+                delivered=form.cleaned_data["delivered"],
+            )
+        except returns.ReturnRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            record_access(
+                user=request.user,
+                order=order,
+                subject=AccessSubject.ORDER_REVIEW,
+                action=AccessAction.CHANGED,
+                detail="return recorded",
+                request=request,
+            )
+            if result.refused:
+                messages.warning(request, result.refused)
+            else:
+                messages.success(
+                    request,
+                    "Return recorded: " + "; ".join(r.reason for r in result.returns),
+                )
+        return redirect("admin:checkout_queueorder_review", order.pk)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": f"Record a returned package: order {order.number}",
+        "order": order,
+        "form": form,
+        "media": model_admin.media + form.media,
+    }
+    request.current_app = model_admin.admin_site.name
+    return TemplateResponse(request, "admin/checkout/order_return.html", context)

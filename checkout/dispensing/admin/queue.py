@@ -130,6 +130,11 @@ class QueueOrderAdmin(RecordsHealthDataViews, HealthDataAdmin):
                 name="checkout_queueorder_fill",
             ),
             path(
+                "<int:pk>/return/",
+                wrap(lambda request, pk: fill.return_view(self, request, pk)),
+                name="checkout_queueorder_return",
+            ),
+            path(
                 "<int:pk>/label.pdf",
                 wrap(lambda request, pk: fill.label_view(self, request, pk)),
                 name="checkout_queueorder_label",

@@ -30,7 +30,7 @@ from checkout.dispensing.models import (
     Prescription,
 )
 from checkout.dispensing.refills import rules as refill_rules
-from checkout.dispensing.stock.models import Fill
+from checkout.dispensing.stock.models import Fill, StockReturn
 from checkout.orders import workflow
 
 FORMS = ("record", "profile", "acknowledge", "counselling")
@@ -151,6 +151,9 @@ def review_view(model_admin, request, pk: int):
         "blocked_decisions": _blocked_decisions(order),
         "actions": decisions_offered(order=order, request=request),
         "card": authorisation_summary(order),
+        "fill_returned": StockReturn.objects.filter(
+            fill_line__fill__order=order
+        ).exists(),
         "fill": Fill.objects.filter(order=order)
         .select_related("filled_by")
         .prefetch_related("lines__lot", "lines__returns")

@@ -11,6 +11,7 @@ check digit, padded to 14).
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from biip import ParseConfig, ParseError
@@ -45,9 +46,12 @@ def _message(text: str) -> GS1Message:
     # A scanner may prefix the symbology identifier (]d2 is GS1 DataMatrix).
     if text[:3].lower() in ("]d2", "]c1", "]q3"):
         text = text[3:]
+    if text.startswith("("):
+        # The printed form, "(01)...(17)...": read as the scanner's form, one
+        # element per separator (biip's own reader stops a lot at a hyphen).
+        pairs = re.findall(r"\((\d{2,4})\)([^(]*)", text)
+        text = GROUP_SEPARATOR.join(ai + value.strip() for ai, value in pairs)
     try:
-        if text.startswith("("):
-            return GS1Message.parse_hri(text)
         return GS1Message.parse(
             text, config=ParseConfig(separator_chars=[GROUP_SEPARATOR, "|"])
         )

@@ -322,7 +322,7 @@ def test_guest_checkout_then_pharmacist_approval(
         # An approved order leaves the review queue for the dispatch queue.
         open_queue(admin)
         expect(admin.locator("#result_list tbody tr")).to_have_count(0)
-        admin.get_by_role("link", name="Approved, awaiting dispatch").click()
+        admin.get_by_role("link", name="Approved, to fill and dispatch").click()
         expect(admin.locator("#result_list tbody tr td.field-order")).to_contain_text(
             "Approved"
         )

@@ -20,7 +20,7 @@ from pharmacy.staff.roles import PHARMACISTS
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.pharmacist import open_queue, transcribe
 from tests.browser.staff import admin_sign_in
-from tests.checkout_helpers import pdf_upload, place_order
+from tests.checkout_helpers import fill, pdf_upload, place_order
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,6 +53,7 @@ def orders(baclofen, private_root, pharmacist):
     to_reject = place_order(product=pack, checked=False)
     to_dispatch = place_order(product=pack)
     actions.order_approve(order=to_dispatch, actor=pharmacist)
+    fill(order=to_dispatch, actor=pharmacist)
     return {
         "first": first,
         "hold": to_hold,

@@ -77,6 +77,7 @@ def test_running_the_setup_twice_changes_nothing_the_second_time(demo_env):
     ) in first
     before = snapshot(demo_env)
     assert before[0]["catalogue.product"]  # the catalog is there
+    demo_lots_are_two_per_pack_one_expiring_soon(before[0])
 
     second = manage(demo_env, "setup_demo")
 
@@ -91,3 +92,20 @@ def test_running_the_setup_twice_changes_nothing_the_second_time(demo_env):
     assert "Catalog already loaded; nothing changed." in second
     for username, _ in DEMO_ACCOUNTS:
         assert f"account {username!r} already exists" in second
+
+
+def demo_lots_are_two_per_pack_one_expiring_soon(rows: dict) -> None:
+    import datetime
+
+    packs = {
+        r["pk"] for r in rows["catalogue.product"] if r["fields"]["parent"] is not None
+    }
+    lots: dict[int, list[datetime.date]] = {}
+    for lot in rows["checkout.lot"]:
+        expiry = datetime.date.fromisoformat(lot["fields"]["expires_on"])
+        lots.setdefault(lot["fields"]["product"], []).append(expiry)
+    assert set(lots) == packs
+    soon = datetime.date.today() + datetime.timedelta(days=90)
+    for expiries in lots.values():
+        assert len(expiries) == 2
+        assert min(expiries) < soon < max(expiries)

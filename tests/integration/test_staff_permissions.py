@@ -22,6 +22,7 @@ from pharmacy.staff.roles import (
     PRICE_EDITORS,
     REVIEW_MODERATORS,
     ROLE_PERMISSIONS,
+    STOCK_STAFF,
     SUPERINTENDENTS,
 )
 from tests.factories import UserFactory, make_drug, strength_switch
@@ -343,6 +344,7 @@ def test_demo_staff_create_makes_a_price_editor_a_pharmacist_and_a_moderator(db)
         ("review-moderator", REVIEW_MODERATORS),
         ("superintendent", SUPERINTENDENTS),
         ("catalogue-editor", CATALOGUE_EDITORS),
+        ("stock-staff", STOCK_STAFF),
     }
     users = get_user_model().objects
     for account in accounts.values():

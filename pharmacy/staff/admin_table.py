@@ -16,6 +16,7 @@ from pharmacy.staff.roles import (
     PHARMACISTS,
     PRICE_EDITORS,
     REVIEW_MODERATORS,
+    STOCK_STAFF,
     SUPERINTENDENTS,
 )
 
@@ -28,18 +29,20 @@ ROLES = (
     REVIEW_MODERATORS,
     PHARMACISTS,
     SUPERINTENDENTS,
+    STOCK_STAFF,
     CUSTOMER,
     ANONYMOUS,
 )
 
 Roles = frozenset[str]
 NOBODY: Roles = frozenset()
-PE, CE, RM, PH, SU = (
+PE, CE, RM, PH, SU, ST = (
     frozenset({PRICE_EDITORS}),
     frozenset({CATALOGUE_EDITORS}),
     frozenset({REVIEW_MODERATORS}),
     frozenset({PHARMACISTS}),
     frozenset({SUPERINTENDENTS}),
+    frozenset({STOCK_STAFF}),
 )
 
 
@@ -161,6 +164,9 @@ ADMIN_TABLE: dict[str, AdminPage] = {
     "checkout.Prescription": AdminPage(view=PH, rows={"prescription": Row()}),
     "checkout.PatientDetails": AdminPage(view=PH, rows={"patient": Row()}),
     "checkout.OrderEvent": AdminPage(view=PH, rows={"event": Row()}),
+    # Lots: received by stock staff and pharmacists, never edited; who got a
+    # lot and recalling it are the pharmacist's (pages of their own).
+    "checkout.Lot": AdminPage(view=PH | ST, add=PH | ST, rows={"lot": Row()}),
     "refills.TransferRequest": AdminPage(
         view=PH,
         rows={

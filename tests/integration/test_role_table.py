@@ -38,7 +38,7 @@ from pharmacy.core.models import OutboundEmail
 from pharmacy.staff.admin_table import ADMIN_TABLE, ANONYMOUS, CUSTOMER, ROLES
 from pharmacy.staff.groups import staff_groups_ensure
 from tests import erx
-from tests.checkout_helpers import place_order
+from tests.checkout_helpers import lot_of, place_order
 from tests.factories import UserFactory, make_drug
 
 pytestmark = pytest.mark.django_db
@@ -198,6 +198,7 @@ def rows(db, settings, tmp_path):
         "pharmacy.OutboundEmail": {"email": email},
         "eprescribing.EPrescription": {"unmatched": unmatched, "matched": matched},
         "eprescribing.ErxMessage": {"message": unmatched.message},
+        "checkout.Lot": {"lot": lot_of(product=stock.product, actor=pharmacist)},
     }
     return examples
 

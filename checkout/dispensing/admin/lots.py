@@ -49,6 +49,8 @@ class LotForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "product" not in self.fields:
+            return  # a received lot's page: read-only, no form fields
         self.fields["product"].queryset = Product.objects.filter(
             parent__isnull=False
         ).order_by("title")

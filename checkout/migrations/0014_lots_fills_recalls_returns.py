@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalogue', '0040_drug_search_vector_words_and_stems'),
-        ('checkout', '0012_prescription_file_state'),
+        ('checkout', '0013_invoice_payments'),
         ('order', '0021_billingaddress_code_shippingaddress_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -35,6 +35,7 @@ from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import PHARMACISTS
 from tests.checkout_helpers import (
     checkout_attempt,
+    fill,
     guest_checkout_to_preview,
     pharmacist_checks_record,
     place_order,
@@ -153,6 +154,7 @@ def test_the_whole_journey_logs_and_reports_no_health_data(
         assert smtp.accepted
     assert OutboundEmail.objects.filter(attempts__gte=2).exists()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    fill(order=order, actor=pharmacist)
     with TestCase.captureOnCommitCallbacks(execute=True):
         actions.order_dispatch(order=order, actor=pharmacist, tracking_reference="1Z99")
 

@@ -24,7 +24,7 @@ from checkout.payments.states import PaymentState
 from pharmacy.settings import base
 from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import PHARMACISTS, PRICE_EDITORS
-from tests.checkout_helpers import place_order
+from tests.checkout_helpers import fill, place_order
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,10 +62,12 @@ def pharmacist(db):
 
 @pytest.fixture
 def approved(pack, pharmacist, django_capture_on_commit_callbacks):
-    """A guest's invoice order, approved: the invoice is issued."""
+    """A guest's invoice order, approved (the invoice is issued) and filled,
+    so only the payment can hold back its dispatch."""
     order = place_order(product=pack, quantity=2)
     with django_capture_on_commit_callbacks(execute=True):
         actions.order_approve(order=order, actor=pharmacist)
+    fill(order=order, actor=pharmacist)
     order.refresh_from_db()
     return order
 

@@ -264,7 +264,10 @@ def test_with_the_setting_off_an_unpaid_invoice_order_may_leave(
     assert payment(approved).state == PaymentState.INVOICED
 
 
-def test_an_invoice_with_money_received_is_not_voided_as_unpaid(approved, pharmacist):
+def test_an_invoice_with_money_received_is_not_voided_as_unpaid(pack, pharmacist):
+    # Approved and not filled: a filled order is not cancelled but returned.
+    approved = place_order(product=pack, quantity=2)
+    actions.order_approve(order=approved, actor=pharmacist)
     actions.order_payment_record(
         order=approved, actor=pharmacist, received=received("10.00")
     )

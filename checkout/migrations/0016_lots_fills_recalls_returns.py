@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalogue', '0040_drug_search_vector_words_and_stems'),
-        ('checkout', '0014_eprescriptions_on_file'),
+        ('checkout', '0015_access_log_patients_shown'),
         ('order', '0021_billingaddress_code_shippingaddress_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='healthdataaccess',
             name='subject',
-            field=models.CharField(choices=[('order_review', 'Order review page'), ('patient_profile', 'Patient profile'), ('prescription_file', 'Prescription file'), ('prescription_page', 'Prescription page image'), ('prescription_record', 'Prescription record'), ('erx_message', 'E-prescription message'), ('eprescription', 'E-prescription'), ('dispensing_label', 'Dispensing label and paperwork'), ('lot_recipients', 'Who got a lot')], max_length=32),
+            field=models.CharField(choices=[('order_review', 'Order review page'), ('patient_profile', 'Patient profile'), ('prescription_file', 'Prescription file'), ('prescription_page', 'Prescription page image'), ('prescription_record', 'Prescription record'), ('erx_message', 'E-prescription message'), ('eprescription', 'E-prescription'), ('queue', "Pharmacist's queue"), ('order', 'Order'), ('order_history', 'Order history'), ('transfer_request', 'Prescription transfer request'), ('dispensing_label', 'Dispensing label and paperwork'), ('lot_recipients', 'Who got a lot')], max_length=32),
         ),
         migrations.CreateModel(
             name='Fill',

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from catalog.selectors import PriceTable
+from pharmacy.core.charts import Frame, Tick
 
-WIDTH = 480
-HEIGHT = 220
-LEFT, RIGHT, TOP, BOTTOM = 52, 16, 14, 40
+FRAME = Frame(width=480, height=220, left=52, right=16, top=14, bottom=40)
 Y_TICKS = 4
 
 
@@ -39,22 +38,11 @@ class ChartLine:
 
 
 @dataclass(frozen=True)
-class Tick:
-    position: float
-    label: str
-
-
-@dataclass(frozen=True)
 class PriceChart:
-    width: int
-    height: int
+    frame: Frame
     lines: list[ChartLine]
     x_ticks: list[Tick]
     y_ticks: list[Tick]
-    plot_left: int
-    plot_right: int
-    plot_top: int
-    plot_bottom: int
     currency: str
 
 
@@ -74,14 +62,12 @@ def price_chart(*, table: PriceTable) -> PriceChart | None:
         return None
     low, high = min(table.pack_sizes), max(table.pack_sizes)
     y_top = _y_max(max(v.per_tablet for v in shown))
-    plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
 
     def x_of(tablets: int) -> float:
-        return LEFT + plot_w * (tablets - low) / (high - low)
+        return FRAME.left + FRAME.plot_width * (tablets - low) / (high - low)
 
     def y_of(price: Decimal) -> float:
-        return TOP + plot_h * float(1 - price / y_top)
+        return FRAME.top + FRAME.plot_height * float(1 - price / y_top)
 
     lines = []
     for mg in table.strengths:
@@ -103,14 +89,9 @@ def price_chart(*, table: PriceTable) -> PriceChart | None:
     ]
     x_ticks = [Tick(position=x_of(t), label=str(t)) for t in table.pack_sizes]
     return PriceChart(
-        width=WIDTH,
-        height=HEIGHT,
+        frame=FRAME,
         lines=lines,
         x_ticks=x_ticks,
         y_ticks=y_ticks,
-        plot_left=LEFT,
-        plot_right=WIDTH - RIGHT,
-        plot_top=TOP,
-        plot_bottom=HEIGHT - BOTTOM,
         currency=shown[0].currency,
     )

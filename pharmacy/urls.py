@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from catalog.views import HomeView, SearchView
-from checkout import metrics
+from checkout import figures_page, metrics
 from checkout.dispensing.labels.views import accessible_label_view
 from pharmacy.accounts import order_views as account_order_views
 from pharmacy.accounts import views as account_views
@@ -33,6 +33,13 @@ urlpatterns = [
         name="account-activate",
     ),
     path("", HomeView.as_view(), name="home"),
+    # The superintendent's figures (checkout/figures_page.py), inside the
+    # admin: its sign-in, second factor and look.
+    path(
+        "admin/figures/",
+        admin.site.admin_view(figures_page.figures_view),
+        name="admin-pharmacy-figures",
+    ),
     path("admin/", admin.site.urls),
     # Ours in place of Oscar's search page (same URL, so Oscar's links still work).
     path("search/", SearchView.as_view(), name="search"),

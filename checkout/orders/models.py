@@ -77,6 +77,11 @@ class OrderEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # The figures page reads waiting times from these events
+        # (checkout/waiting_times.py); the permission sits with them.
+        permissions = [
+            ("view_pharmacy_figures", "Can see the pharmacy's figures"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order.number}: {self.action}"

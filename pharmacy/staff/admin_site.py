@@ -106,6 +106,16 @@ class PharmacyAdminSite(admin.AdminSite):
     def has_permission(self, request):
         return super().has_permission(request) and _verified(request.user)
 
+    def index(self, request, extra_context=None):
+        # The figures page lives with the orders (checkout/figures_page.py);
+        # the index links it, by its URL name, for those who may open it.
+        if staff_may(request.user, Perm.VIEW_PHARMACY_FIGURES):
+            extra_context = {
+                "pharmacy_figures_url": reverse("admin-pharmacy-figures"),
+                **(extra_context or {}),
+            }
+        return super().index(request, extra_context)
+
     def login(self, request, extra_context=None):
         user = request.user
         unverified_staff = (

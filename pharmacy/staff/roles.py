@@ -43,6 +43,9 @@ class Perm(enum.StrEnum):
     # Change a published drug's clinical facts (prescription-only, maximum
     # daily dose, cautions), giving a reason (catalog/clinical_facts.py).
     CHANGE_CLINICAL_FACTS = "catalogue.change_clinical_facts"
+    # See the pharmacy's figures in the admin: orders waiting, how long they
+    # waited, card holds, payment problems, failed emails (counts only).
+    VIEW_PHARMACY_FIGURES = "checkout.view_pharmacy_figures"
 
 
 def may(user, permission: Perm) -> bool:
@@ -141,6 +144,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("catalogue", "view_strength"),
         ("catalogue", "approve_strength_markets"),
         ("catalogue", "view_historicalstrength"),
+        # The figures page: how long orders wait and what needs following up.
+        ("checkout", "view_pharmacy_figures"),
     ],
     # Adding drugs (with their packs, monograph and image), finishing drafts,
     # deleting a draft and publishing; prices of published packs stay with the

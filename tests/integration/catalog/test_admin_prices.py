@@ -122,11 +122,21 @@ def test_price_list_shows_every_pack_with_its_derived_facts(editor_client, drug)
     assert response.status_code == 200
     rows = sorted(_result_rows(response), key=lambda r: (r[1], int(r[2].split()[0])))
     # Drug, strength, pack size, price (its input box), per tablet, availability,
-    # stock.
+    # stock, and the margin after cost and fee (no costs recorded here).
+    none = "No cost recorded"
     assert rows == [
-        ["Baclofen", "10 mg", "30 tablets", "38.70", "$1.29", "On sale", "100"],
-        ["Baclofen", "10 mg", "60 tablets", "65.40", "$1.09", "On sale", "100"],
-        ["Baclofen", "10 mg", "90 tablets", "85.50", "$0.95", "Out of stock", "0"],
+        ["Baclofen", "10 mg", "30 tablets", "38.70", "$1.29", "On sale", "100", none],
+        ["Baclofen", "10 mg", "60 tablets", "65.40", "$1.09", "On sale", "100", none],
+        [
+            "Baclofen",
+            "10 mg",
+            "90 tablets",
+            "85.50",
+            "$0.95",
+            "Out of stock",
+            "0",
+            none,
+        ],
         [
             "Baclofen",
             "25 mg",
@@ -135,6 +145,7 @@ def test_price_list_shows_every_pack_with_its_derived_facts(editor_client, drug)
             "$3.39",
             "Strength switched off",
             "100",
+            none,
         ],
     ]
 

@@ -234,6 +234,11 @@ def test_a_price_editor_cannot_add_a_drug_and_keeps_exactly_their_rights(client)
         ("catalogue", "switch_strength"),
         ("catalogue", "view_historicalstrength"),
         ("partner", "view_historicalstockrecord"),
+        # What each pack costs us, with its history (catalog/costs/).
+        ("catalogue", "view_packcost"),
+        ("catalogue", "add_packcost"),
+        ("catalogue", "change_packcost"),
+        ("catalogue", "view_historicalpackcost"),
     }
 
 

@@ -19,8 +19,13 @@ from tests.factories import make_drug, many_packs, reference_data_ensure
 # lines (with their packs, drugs and classes) from the database, and a
 # drug's strengths and packs, the licensed states and whether offers or
 # options exist through the catalogue cache, once each; a session write is
-# one statement here (three on a live site: begin, update, commit).
-ORDER_BUDGET = 110
+# one statement here (three on a live site: begin, update, commit). The
+# uploaded prescription is a row of the database since its files moved there
+# (checkout/dispensing/storage.py): Django asks the storage whether the name
+# is free (two reads: a file, a folder) and the row is inserted in a
+# savepoint, five statements where a file on disk took none; placing checks
+# the order has a prescription source (one read).
+ORDER_BUDGET = 116
 # A new basket's add, with every cached value empty: the pack with its facts
 # and stock records, the drug's strengths and packs, whether options and
 # offers exist, Oscar's own read of the pack, the basket's insert, Oscar's

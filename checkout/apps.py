@@ -19,6 +19,8 @@ class CheckoutConfig(apps.CheckoutConfig):
         self.stripe_webhook_view = webhooks.StripeWebhookView
         self.pay_again_view = payment_views.PayAgainView
         self.pay_again_return_view = payment_views.PayAgainReturnView
+        self.invoice_card_view = payment_views.InvoiceCardView
+        self.invoice_card_return_view = payment_views.InvoiceCardReturnView
         self.thankyou_view = views.ThankYouView
 
     def get_urls(self):
@@ -52,6 +54,16 @@ class CheckoutConfig(apps.CheckoutConfig):
                 "pay-again/<str:token>/return/",
                 self.pay_again_return_view.as_view(),
                 name="pay-again-return",
+            ),
+            path(
+                "invoice/<str:token>/",
+                self.invoice_card_view.as_view(),
+                name="invoice-card",
+            ),
+            path(
+                "invoice/<str:token>/return/",
+                self.invoice_card_return_view.as_view(),
+                name="invoice-card-return",
             ),
         ]
         return self.post_process_urls(urls)

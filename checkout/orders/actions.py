@@ -25,6 +25,7 @@ from checkout.orders.workflow import (
     APPROVE,
     ASK_PRESCRIBER,
     CANCEL,
+    CARD_PAYMENT,
     DISPATCH,
     FILL,
     HOLD,
@@ -362,6 +363,12 @@ def order_payment_record(*, order: Order, actor, received: invoices.Received) ->
     """Staff record money received against the order's invoice; the invoice
     is paid once the amount is reached, and dispatch may then go ahead."""
     return order_act(action=RECORD_PAYMENT, order=order, actor=actor, received=received)
+
+
+def order_card_payment(*, order: Order, received: invoices.Received) -> Order:
+    """Stripe took the customer's card payment for the order's invoice (the
+    "Pay by card" link): recorded as money received, by no one."""
+    return order_act(action=CARD_PAYMENT, order=order, actor=None, received=received)
 
 
 def order_pay_again(*, order: Order, authorisation: Authorisation) -> Order:

@@ -99,7 +99,7 @@ class Money(enum.StrEnum):
     REFUND = "refund"
     # Stripe will not give the money: the hold lapsed, or the capture failed.
     PROBLEM = "problem"
-    # Money received against an invoice, recorded by staff.
+    # Money received against an invoice: recorded by staff, or paid by card.
     RECEIVE = "receive"
 
 
@@ -391,6 +391,20 @@ PRESCRIPTION_WITHDRAWN = Action(
     history="prescriber cancelled",
     customer_sees=("Your prescriber cancelled the prescription", "bad"),
 )
+CARD_PAYMENT = Action(
+    name="card_payment",
+    label="Invoice paid by card",
+    done="paid by card",
+    starts_from=RECORD_PAYMENT.starts_from,
+    ends_in=None,
+    # The store, on Stripe's word: the customer paid through the invoice's
+    # "Pay by card" link (payments/fulfilment.invoice_card_fulfil).
+    permission=None,
+    payment_states=RECORD_PAYMENT.payment_states,
+    money=Money.RECEIVE,
+    history="paid by card",
+    customer_sees=("Paid by card: thank you", "good"),
+)
 PAY_AGAIN = Action(
     name="pay_again",
     label="Pay again",
@@ -433,6 +447,7 @@ ACTIONS: dict[str, Action] = {
         DISPATCH,
         RECORD_PAYMENT,
         PRESCRIPTION_WITHDRAWN,
+        CARD_PAYMENT,
         PAY_AGAIN,
         PAYMENT_PROBLEM,
     )

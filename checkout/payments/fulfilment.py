@@ -1,18 +1,20 @@
 """Turning a Stripe authorisation into what it was for: a new order
-(``checkout_fulfil``), or the payment of an order whose capture failed
-(``pay_again_fulfil``). The return pages and the webhook call these;
-whichever comes first does it, once, through the order workflow."""
+(``checkout_fulfil``), the payment of an order whose capture failed
+(``pay_again_fulfil``), or an invoice paid by card (``invoice_card_fulfil``).
+The return pages and the webhook call these; whichever comes first does it,
+once, through the order workflow."""
 
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from oscar.apps.order.models import Order
 
 from checkout.basket.models import Basket
 from checkout.orders import actions, placing
 from checkout.orders.models import CheckoutAttempt
-from checkout.payments import repayment, stripe_gateway
-from checkout.payments.models import OrderPayment
+from checkout.payments import invoice_cards, invoices, repayment, stripe_gateway
+from checkout.payments.models import InvoicePaymentReceived, OrderPayment
 
 logger = logging.getLogger(__name__)
 
@@ -130,3 +132,44 @@ def pay_again_fulfil(*, session_id: str) -> Order:
         "This payment could not be used for your order, so the hold on your "
         "card has been released. Please call us."
     )
+
+
+def invoice_card_fulfil(*, session_id: str) -> Order:
+    """Record the card payment of an invoice's Checkout Session as money
+    received, exactly once (the return page and the webhook may both come,
+    and Stripe may deliver the webhook again): the PaymentIntent is the
+    reference, unique among card payments. A payment that can't be recorded
+    (the invoice was paid meanwhile by bank) is refunded."""
+    paid = stripe_gateway.checkout_session_paid(session_id=session_id)
+    if paid is None or paid.purpose != invoice_cards.PURPOSE:
+        raise invoice_cards.InvoiceCardRefused(
+            "Your card payment has not gone through, so nothing changed."
+        )
+    order = Order.objects.get(number=paid.order_number)
+    if _card_payment_recorded(paid.payment_intent_id):
+        return order
+    received = invoices.Received(
+        amount=paid.amount_received,
+        received_on=timezone.localdate(),
+        method=InvoicePaymentReceived.Method.CARD_ONLINE,
+        reference=paid.payment_intent_id,
+    )
+    try:
+        return actions.order_card_payment(order=order, received=received)
+    except (actions.OrderActionRefused, IntegrityError) as exc:
+        if _card_payment_recorded(paid.payment_intent_id):
+            return order  # recorded by the other of the two meanwhile
+        refused = str(exc)
+    logger.warning("Order %s: card payment refunded (%s)", order.number, refused)
+    stripe_gateway.payment_refund(payment_intent_id=paid.payment_intent_id)
+    raise invoice_cards.InvoiceCardRefused(
+        "This payment could not be used for your invoice, so it has been "
+        "refunded to your card. Please call us."
+    )
+
+
+def _card_payment_recorded(payment_intent_id: str) -> bool:
+    return InvoicePaymentReceived.objects.filter(
+        method=InvoicePaymentReceived.Method.CARD_ONLINE,
+        reference=payment_intent_id,
+    ).exists()

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
-from checkout.payments import ledger
+from checkout.payments import ledger, paylinks
 from checkout.payments.models import InvoicePaymentReceived, OrderPayment
 from checkout.payments.states import PaymentState
 
@@ -47,6 +47,7 @@ class InvoiceTerms:
     bank: dict  # settings.INVOICE_BANK
     reference: str  # the order number: what the customer writes on the payment
     dispatch_waits: bool  # the order is sent once the invoice is paid
+    card_url: str  # "Pay by card" (our page, then Stripe's); "" without Stripe
 
 
 def invoice_number(*, order) -> str:
@@ -81,6 +82,7 @@ def invoice_terms(*, order) -> InvoiceTerms | None:
         bank=settings.INVOICE_BANK,
         reference=order.number,
         dispatch_waits=settings.INVOICE_DISPATCH_WAITS_FOR_PAYMENT,
+        card_url=paylinks.invoice_card_url(order=order),
     )
 
 

@@ -41,7 +41,8 @@ class OrderPayment(models.Model):
     )
     pending_reason = models.TextField(blank=True)
     problem = models.TextField(blank=True)
-    # Pay-again Checkout Sessions made after a failed capture.
+    # Checkout Sessions made after the order was placed: to pay again after
+    # a failed capture, or to pay an invoice by card (keys their idempotency).
     retry_count = models.PositiveSmallIntegerField(default=0)
     retry_session_id = models.CharField(max_length=255, blank=True, db_index=True)
     # An invoice's due date, fixed when it is issued (invoices.py).
@@ -61,15 +62,18 @@ class OrderPayment(models.Model):
 
 
 class InvoicePaymentReceived(models.Model):
-    """Money received against an invoice, as staff recorded it: how much,
-    when it arrived and how, and who recorded it when. Written only by the
-    order workflow's "payment received" action (invoices.py)."""
+    """Money received against an invoice: how much, when it arrived and how,
+    and who recorded it when (no one for a card payment Stripe confirmed:
+    the reference is then its PaymentIntent). Written only by the order
+    workflow's "payment received" actions (invoices.py)."""
 
     class Method(models.TextChoices):
         BANK_TRANSFER = "bank_transfer", "Bank transfer"
         CHECK = "check", "Check"
         CARD_BY_PHONE = "card_by_phone", "Card, by phone"
         CASH = "cash", "Cash"
+        # Paid online through the invoice's "Pay by card" link; Stripe's word.
+        CARD_ONLINE = "card_online", "Card, online"
 
     payment = models.ForeignKey(
         OrderPayment, on_delete=models.PROTECT, related_name="received"
@@ -79,12 +83,24 @@ class InvoicePaymentReceived(models.Model):
     method = models.CharField(max_length=16, choices=Method.choices)
     reference = models.CharField(max_length=120, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["recorded_at", "id"]
+        # One Stripe payment is recorded once, however often Stripe says so.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=models.Q(method="card_online"),
+                name="invoice_card_payment_once",
+            )
+        ]
         permissions = [
             ("record_invoice_payment", "Can record payments received for invoices")
         ]

@@ -9,12 +9,11 @@ The link carries a signed order number and expires; it shows no health data.
 import logging
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from oscar.apps.order.models import Order
 
-from checkout.payments import ledger, stripe_gateway
+from checkout.payments import ledger, paylinks, stripe_gateway
 from checkout.payments.models import OrderPayment
 from checkout.payments.states import PaymentState
 from pharmacy.core.links import absolute_url
@@ -29,7 +28,7 @@ class PayAgainRefused(Exception):
 
 
 def pay_again_token(*, order: Order) -> str:
-    return signing.TimestampSigner(salt=SALT).sign(order.number)
+    return paylinks.order_token(order=order, salt=SALT)
 
 
 def pay_again_url(*, order: Order) -> str:
@@ -40,13 +39,9 @@ def pay_again_url(*, order: Order) -> str:
 
 def pay_again_order(*, token: str) -> Order | None:
     """The order a pay-again link is for, while the link is valid."""
-    try:
-        number = signing.TimestampSigner(salt=SALT).unsign(
-            token, max_age=settings.PAY_AGAIN_LINK_DAYS * 24 * 3600
-        )
-    except signing.BadSignature:
-        return None
-    return Order.objects.filter(number=number).first()
+    return paylinks.token_order(
+        token=token, salt=SALT, days=settings.PAY_AGAIN_LINK_DAYS
+    )
 
 
 def pay_again_possible(*, order: Order) -> bool:

@@ -112,12 +112,19 @@ def checkout_session_create(
     success_url: str,
     cancel_url: str,
     idempotency_key: str | None = None,
+    capture_now: bool = False,
+    purpose: str = "order",
 ) -> tuple[str, str]:
-    """A hosted Checkout page that only authorises the card (manual capture).
+    """A hosted Checkout page that only authorises the card (manual capture),
+    or, ``capture_now``, charges it at once (an invoice already approved).
 
     Returns (session id, URL to send the shopper to). One line for the whole
-    order, so Stripe authorises exactly the total we computed.
+    amount, so Stripe takes exactly what we computed. ``purpose`` goes in the
+    metadata, so the webhook knows what the session was for.
     """
+    metadata = {"order_number": order_number, "attempt": str(attempt)}
+    if purpose != "order":
+        metadata["purpose"] = purpose
     params = {
         "mode": "payment",
         "client_reference_id": f"{order_number}-{attempt}",
@@ -133,10 +140,10 @@ def checkout_session_create(
             }
         ],
         "payment_intent_data": {
-            "capture_method": "manual",
-            "metadata": {"order_number": order_number, "attempt": str(attempt)},
+            "capture_method": "automatic" if capture_now else "manual",
+            "metadata": metadata,
         },
-        "metadata": {"order_number": order_number, "attempt": str(attempt)},
+        "metadata": metadata,
         "success_url": success_url,
         "cancel_url": cancel_url,
     }
@@ -170,6 +177,42 @@ def checkout_session_authorisation(*, session_id: str) -> Authorisation | None:
         payment_intent_id=intent.id,
         status=intent.status,
         amount_capturable=from_cents(intent.amount_capturable or 0),
+        currency=intent.currency.upper(),
+    )
+
+
+@dataclass(frozen=True)
+class SessionPaid:
+    """A Checkout Session Stripe says is paid, and what it was for."""
+
+    order_number: str
+    purpose: str
+    payment_intent_id: str
+    amount_received: Decimal
+    currency: str
+
+
+def checkout_session_paid(*, session_id: str) -> SessionPaid | None:
+    """The money a charge-at-once Checkout Session took, or None while it
+    has taken none (open, expired, or still processing)."""
+    client = _client()
+    session = _call(
+        "check the payment", client.v1.checkout.sessions.retrieve, session_id
+    )
+    intent_id = session.payment_intent
+    if session.payment_status != "paid" or not intent_id:
+        return None
+    if not isinstance(intent_id, str):
+        intent_id = intent_id.id
+    intent = _call("check the payment", client.v1.payment_intents.retrieve, intent_id)
+    if intent.status != "succeeded":
+        return None
+    metadata = session.metadata.to_dict() if session.metadata else {}
+    return SessionPaid(
+        order_number=metadata.get("order_number", ""),
+        purpose=metadata.get("purpose", "order"),
+        payment_intent_id=intent.id,
+        amount_received=from_cents(intent.amount_received or 0),
         currency=intent.currency.upper(),
     )
 

@@ -1,6 +1,7 @@
 """The pages Stripe sends a customer back to: the end of a card checkout
-(authorised, or cancelled), and the pay-again page reached from the email sent
-after a failed capture. Thin: the rules are in fulfilment.py and repayment.py."""
+(authorised, or cancelled), the pay-again page reached from the email sent
+after a failed capture, and the "Pay by card" page of an invoice. Thin: the
+rules are in fulfilment.py, repayment.py and invoice_cards.py."""
 
 from django import http
 from django.contrib import messages
@@ -12,7 +13,15 @@ from oscar.apps.checkout.utils import CheckoutSessionData
 
 from checkout.orders import placing
 from checkout.orders.models import CheckoutAttempt
-from checkout.payments import fulfilment, repayment, stripe_gateway
+from checkout.payments import (
+    fulfilment,
+    invoice_cards,
+    invoices,
+    ledger,
+    paylinks,
+    repayment,
+    stripe_gateway,
+)
 from checkout.payments.states import PaymentState
 
 
@@ -142,3 +151,78 @@ class StripeCancelView(generic.View):
             request, "Payment cancelled. Nothing was charged; your basket is unchanged."
         )
         return redirect("basket:summary")
+
+
+class InvoiceCardView(generic.View):
+    """An invoice's "Pay by card" link: the amount due and a button that
+    starts Stripe's payment page; or why there is nothing to pay."""
+
+    template_name = "checkout/invoice_card.html"
+
+    def get(self, request, token):
+        return self._page(request, _invoice_order_or_404(token))
+
+    def post(self, request, token):
+        order = _invoice_order_or_404(token)
+        back = request.build_absolute_uri(
+            reverse("checkout:invoice-card", kwargs={"token": token})
+        )
+        try:
+            url = invoice_cards.invoice_card_start(
+                order=order,
+                success_url=request.build_absolute_uri(
+                    reverse("checkout:invoice-card-return", kwargs={"token": token})
+                )
+                + "?session_id={CHECKOUT_SESSION_ID}",
+                cancel_url=back,
+            )
+        except (
+            invoice_cards.InvoiceCardRefused,
+            stripe_gateway.PaymentGatewayError,
+        ) as exc:
+            return self._page(request, order, error=str(exc))
+        return http.HttpResponseRedirect(url)
+
+    def _page(self, request, order, error=None):
+        payment = ledger.payment_loaded(order)
+        return render(
+            request,
+            self.template_name,
+            {
+                "order": order,
+                "refusal": invoice_cards.invoice_card_refusal(
+                    order=order, payment=payment
+                ),
+                "invoice": invoices.invoice_terms(order=order),
+                "error": error,
+            },
+        )
+
+
+class InvoiceCardReturnView(generic.View):
+    """Where Stripe sends the customer after paying: recorded now if the
+    webhook has not done it yet (fulfilment does it once)."""
+
+    def get(self, request, token):
+        order = _invoice_order_or_404(token)
+        try:
+            paid_order = fulfilment.invoice_card_fulfil(
+                session_id=request.GET.get("session_id", "")
+            )
+        except (
+            invoice_cards.InvoiceCardRefused,
+            stripe_gateway.PaymentGatewayError,
+        ) as exc:
+            messages.error(request, str(exc))
+        else:
+            if paid_order.pk != order.pk:
+                raise http.Http404("Unknown payment")
+            messages.success(request, "Thank you: your payment has been received.")
+        return redirect("checkout:invoice-card", token=token)
+
+
+def _invoice_order_or_404(token: str):
+    order = paylinks.invoice_card_order(token=token)
+    if order is None:
+        raise http.Http404("This link is not valid any more.")
+    return order

@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from checkout.orders import placing
 from checkout.orders.models import CheckoutAttempt
-from checkout.payments import fulfilment, repayment, stripe_gateway
+from checkout.payments import fulfilment, invoice_cards, repayment, stripe_gateway
 from checkout.payments.models import StripeEvent
 from pharmacy.core import bodies
 
@@ -42,14 +42,6 @@ class StripeEventHandler:
         if method is not None:
             method(event["data"]["object"])
 
-    def on_checkout_session_completed(self, session) -> None:
-        # With manual capture the card is only authorised; fulfil checks the
-        # PaymentIntent itself rather than trusting payment_status.
-        self._fulfil(session["id"])
-
-    def on_checkout_session_async_payment_succeeded(self, session) -> None:
-        self._fulfil(session["id"])
-
     def on_checkout_session_async_payment_failed(self, session) -> None:
         fulfilment.checkout_end(
             session_id=session["id"], status=CheckoutAttempt.Status.FAILED
@@ -60,10 +52,21 @@ class StripeEventHandler:
             session_id=session["id"], status=CheckoutAttempt.Status.EXPIRED
         )
 
+    def on_checkout_session_completed(self, session) -> None:
+        # With manual capture the card is only authorised; fulfil checks the
+        # PaymentIntent itself rather than trusting payment_status.
+        self._fulfil(session["id"], metadata=session.get("metadata"))
+
+    def on_checkout_session_async_payment_succeeded(self, session) -> None:
+        self._fulfil(session["id"], metadata=session.get("metadata"))
+
     @staticmethod
-    def _fulfil(session_id: str) -> None:
+    def _fulfil(session_id: str, metadata) -> None:
+        purpose = metadata.get("purpose") if isinstance(metadata, dict) else None
         try:
-            if repayment.is_pay_again_session(session_id=session_id):
+            if purpose == invoice_cards.PURPOSE:
+                fulfilment.invoice_card_fulfil(session_id=session_id)
+            elif repayment.is_pay_again_session(session_id=session_id):
                 fulfilment.pay_again_fulfil(session_id=session_id)
             else:
                 fulfilment.checkout_fulfil(session_id=session_id)
@@ -71,6 +74,7 @@ class StripeEventHandler:
             fulfilment.PaymentNotAuthorised,
             placing.OrderNotPlaced,
             repayment.PayAgainRefused,
+            invoice_cards.InvoiceCardRefused,
         ) as exc:
             # Final for this event: recorded on the attempt, money released.
             logger.warning("Stripe session %s: no order placed (%s)", session_id, exc)

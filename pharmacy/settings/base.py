@@ -350,6 +350,9 @@ STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20)
 STRIPE_AUTHORISATION_DAYS = 7
 # Pay-again links emailed after a failed capture stay valid this long.
 PAY_AGAIN_LINK_DAYS = 7
+# An invoice's "Pay by card" link (shown when Stripe is set up) stays valid
+# this long, well past the due date; once the invoice is paid it says so.
+INVOICE_CARD_LINK_DAYS = 90
 
 # Invoice orders: due this many days after approval; dispatch waits until the
 # invoice is paid unless this is turned off; paid into this account (shown in

@@ -210,17 +210,24 @@ class FakeStripe:
         )
         currency = form["line_items[0][price_data][currency]"]
         session_id, intent_id = f"cs_test_{n}", f"pi_test_{n}"
-        # As if the shopper authorises their card on Stripe's page.
+        capture_now = form.get("payment_intent_data[capture_method]") == "automatic"
+        # As if the shopper authorises their card on Stripe's page (or pays,
+        # for a session that charges at once).
         self.intents[intent_id] = {
             "id": intent_id,
             "object": "payment_intent",
             "amount": amount,
-            "amount_capturable": amount,
-            "amount_received": 0,
+            "amount_capturable": 0 if capture_now else amount,
+            "amount_received": amount if capture_now else 0,
             "capture_method": form.get("payment_intent_data[capture_method]"),
             "currency": currency,
-            "status": "requires_capture",
+            "status": "succeeded" if capture_now else "requires_capture",
             "metadata": {},
+        }
+        metadata = {
+            key[len("metadata[") : -1]: value
+            for key, value in form.items()
+            if key.startswith("metadata[")
         }
         self.sessions[session_id] = {
             "id": session_id,
@@ -233,8 +240,9 @@ class FakeStripe:
             "success_url": form.get("success_url"),
             "cancel_url": form.get("cancel_url"),
             "payment_intent": intent_id,
-            "payment_status": "unpaid",
+            "payment_status": "paid" if capture_now else "unpaid",
             "status": "complete",
+            "metadata": metadata,
         }
         # Stripe creates the PaymentIntent when the shopper pays, not before.
         created = self.sessions[session_id] | {"payment_intent": None, "status": "open"}
@@ -340,7 +348,11 @@ def start_card_checkout(client, drug, fake_stripe, private_root):
 
 
 def stripe_event(
-    type_: str, *, event_id: str = "evt_test_1", session_id: str = "cs_test_1"
+    type_: str,
+    *,
+    event_id: str = "evt_test_1",
+    session_id: str = "cs_test_1",
+    metadata: dict | None = None,
 ) -> str:
     """The JSON body Stripe posts for a Checkout Session event."""
     return json.dumps(
@@ -358,6 +370,7 @@ def stripe_event(
                     "mode": "payment",
                     "payment_status": "unpaid",
                     "status": "expired" if type_.endswith("expired") else "complete",
+                    "metadata": metadata or {},
                 }
             },
         }

@@ -32,6 +32,19 @@ def _order_or_404(token: str):
     return order
 
 
+def _stripe_pages(request, page: str, token: str) -> dict:
+    """Where Stripe sends the customer back from a signed link's payment:
+    the page's return view with the session id, or the page itself."""
+
+    def url(name: str) -> str:
+        return request.build_absolute_uri(reverse(name, kwargs={"token": token}))
+
+    return {
+        "success_url": url(f"{page}-return") + "?session_id={CHECKOUT_SESSION_ID}",
+        "cancel_url": url(page),
+    }
+
+
 class PayAgainView(generic.View):
     template_name = "checkout/pay_again.html"
 
@@ -41,17 +54,9 @@ class PayAgainView(generic.View):
 
     def post(self, request, token):
         order = _order_or_404(token)
-        back = request.build_absolute_uri(
-            reverse("checkout:pay-again", kwargs={"token": token})
-        )
         try:
             url = repayment.pay_again_start(
-                order=order,
-                success_url=request.build_absolute_uri(
-                    reverse("checkout:pay-again-return", kwargs={"token": token})
-                )
-                + "?session_id={CHECKOUT_SESSION_ID}",
-                cancel_url=back,
+                order=order, **_stripe_pages(request, "checkout:pay-again", token)
             )
         except (repayment.PayAgainRefused, stripe_gateway.PaymentGatewayError) as exc:
             return self._page(request, order, error=str(exc))
@@ -164,17 +169,9 @@ class InvoiceCardView(generic.View):
 
     def post(self, request, token):
         order = _invoice_order_or_404(token)
-        back = request.build_absolute_uri(
-            reverse("checkout:invoice-card", kwargs={"token": token})
-        )
         try:
             url = invoice_cards.invoice_card_start(
-                order=order,
-                success_url=request.build_absolute_uri(
-                    reverse("checkout:invoice-card-return", kwargs={"token": token})
-                )
-                + "?session_id={CHECKOUT_SESSION_ID}",
-                cancel_url=back,
+                order=order, **_stripe_pages(request, "checkout:invoice-card", token)
             )
         except (
             invoice_cards.InvoiceCardRefused,

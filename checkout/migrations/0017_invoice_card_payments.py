@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkout', '0014_eprescriptions_on_file'),
+        ('checkout', '0016_lots_fills_recalls_returns'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

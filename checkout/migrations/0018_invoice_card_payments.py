@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkout', '0016_lots_fills_recalls_returns'),
+        ('checkout', '0017_pharmacy_figures_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,7 +14,7 @@ from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import PHARMACISTS
 from tests.browser.shots import looked_at
 from tests.browser.staff import admin_sign_in
-from tests.checkout_helpers import place_order
+from tests.checkout_helpers import lot_of, place_order
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,7 +56,9 @@ def dispatch(page: Page, number: str) -> None:
 def test_an_invoice_is_paid_before_the_order_is_dispatched(
     page: Page, browser, live_server, baclofen, private_root, pharmacist
 ):
-    order = place_order(product=baclofen.product.children.first())
+    pack = baclofen.product.children.first()
+    order = place_order(product=pack)
+    lot_of(product=pack, actor=pharmacist, ndc="9920700101", lot_number="INV-1")
     total = f"${order.total_incl_tax}"
     admin_sign_in(page, live_server, username=pharmacist.username, password=PASSWORD)
     review(page, live_server, order.number, "review")
@@ -79,12 +81,18 @@ def test_an_invoice_is_paid_before_the_order_is_dispatched(
     expect(box).to_contain_text("Due by")
     looked_at(shopper, "status-invoice-due")
 
-    # Not paid: dispatch says so.
+    # Filled (the suggested lot), then not paid: dispatch says so.
+    page.get_by_role("link", name="Fill…").click()
+    page.get_by_role("button", name=f"Fill order {order.number}").click()
+    expect(page.get_by_role("heading", name=re.compile(": Filled$"))).to_be_visible()
     review(page, live_server, order.number, "dispatch")
     dispatch(page, order.number)
-    expect(page.locator(".messagelist .error")).to_contain_text(
+    # Refused: what is missing comes first, and what was typed is kept.
+    expect(page.locator(".rx-refusals")).to_contain_text(
         f"Invoice INV-{order.number} is not paid yet"
     )
+    expect(page.get_by_label("Carrier")).to_have_value("UPS")
+    page.get_by_role("link", name=f"Order {order.number}").click()
 
     page.get_by_role("link", name="Record a payment received…").click()
     page.get_by_label("Amount received").fill(str(order.total_incl_tax))

@@ -16,6 +16,7 @@ from checkout.orders.models import OrderEvent
 from checkout.orders.workflow import OrderStatus
 from checkout.payments.states import PaymentState
 from tests import erx
+from tests.checkout_helpers import fill
 
 from .conftest import order_from
 
@@ -116,6 +117,7 @@ def test_a_dispatched_order_is_left_alone(client, approved, customer, pharmacist
     CounsellingRecord.objects.create(
         order=approved, outcome="declined", recorded_by=pharmacist
     )
+    fill(order=approved, actor=pharmacist)
     actions.order_dispatch(order=approved, actor=pharmacist, tracking_reference="T1")
 
     erx.post(client, erx.cancel_rx())

@@ -79,7 +79,7 @@ def test_the_queue_counts_each_queue_and_says_what_it_lists(private_root):
     dispatch = client.get(QUEUE, {"queue": "dispatch"}).content.decode()
 
     assert "Awaiting review (3)" in page
-    assert "Approved, awaiting dispatch (1)" in page
+    assert "Approved, to fill and dispatch (1)" in page
     assert "On hold or waiting for the prescriber (0)" in page
     assert "All orders (4)" in page
     assert text_of(page, r'<p class="paginator">(.*?)</p>') == "3 orders to review"
@@ -106,6 +106,7 @@ PHARMACIST_LISTS = {
     "order.order": ("Orders", "0 orders"),
     "pharmacy.outboundemail": ("Outgoing emails", "0 outgoing emails"),
     "checkout.orderevent": ("Order events", "0 order events"),
+    "checkout.lot": ("Lots", "0 lots"),
     "checkout.patientdetails": ("Patient details", "0 patients"),
     "checkout.queueorder": ("Pharmacist's queue", "0 orders to review"),
     "refills.transferrequest": (

@@ -67,9 +67,13 @@ def prescription_check(*, basket: Basket, user) -> None:
     passes here; the checkout also asks before sending a shopper to pay."""
     if not prescriptions.basket_needs_prescription(basket=basket):
         return
-    prescription = (
-        Prescription.objects.select_for_update().filter(basket=basket).first()
-    )
+    prescriptions_of_basket = Prescription.objects.filter(basket=basket)
+    if transaction.get_connection().in_atomic_block:
+        # Placing: the prescription is locked with the order being placed.
+        # The checkout's look before sending a card payer to Stripe holds no
+        # transaction, and needs no lock.
+        prescriptions_of_basket = prescriptions_of_basket.select_for_update()
+    prescription = prescriptions_of_basket.first()
     if not sources.prescription_source_present(prescription=prescription, user=user):
         raise PrescriptionMissing(PRESCRIPTION_MISSING)
 

@@ -17,14 +17,14 @@ from playwright.sync_api import Page, expect
 
 from catalog.cautions import cautions_ensure
 from catalog.models import DrugCaution, Product
-from checkout.dispensing.models import CounsellingRecord, PatientDetails
+from checkout.dispensing.models import PatientDetails
 from checkout.orders import actions
 from pharmacy.staff.groups import staff_groups_ensure
 from pharmacy.staff.roles import PHARMACISTS, SUPERINTENDENTS
 from tests.browser.axe import assert_no_serious_violations
 from tests.browser.pharmacist import transcribe
 from tests.browser.staff import admin_sign_in
-from tests.checkout_helpers import place_order
+from tests.checkout_helpers import fill, place_order
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,7 +59,9 @@ def staff(transactional_db):
 
 
 @pytest.fixture
-def orders(baclofen, private_root, staff):
+def orders(baclofen, private_root, staff, settings):
+    # Dispatch waits for an invoice to be paid, as it does by default.
+    settings.INVOICE_DISPATCH_WAITS_FOR_PAYMENT = True
     cautions_ensure(drug=baclofen, caution_model=DrugCaution)
     pack = Product.objects.get(upc=f"{baclofen.product.upc}-10-30")
     review = place_order(
@@ -73,7 +75,7 @@ def orders(baclofen, private_root, staff):
     )
     dispatch = place_order(product=pack)
     actions.order_approve(order=dispatch, actor=staff["rph"])
-    CounsellingRecord.objects.filter(order=dispatch).delete()
+    fill(order=dispatch, actor=staff["rph"])  # filled, its invoice unpaid
     return {"review": review, "dispatch": dispatch}
 
 
@@ -104,7 +106,7 @@ def test_pharmacist_reviews_with_the_image_in_view_then_superintendent_finds_who
     filters = page.locator("#changelist-filter")
     expect(filters.get_by_role("link", name="Awaiting review (1)")).to_be_visible()
     expect(
-        filters.get_by_role("link", name="Approved, awaiting dispatch (1)")
+        filters.get_by_role("link", name="Approved, to fill and dispatch (1)")
     ).to_be_visible()
     expect(page.locator(".paginator")).to_contain_text("1 order to review")
     icon = page.locator('link[rel="icon"]').get_attribute("href")
@@ -150,11 +152,13 @@ def test_pharmacist_reviews_with_the_image_in_view_then_superintendent_finds_who
     expect(page.locator(".rx-actions")).to_contain_text("Dispatch is refused until")
     page.get_by_role("link", name="Dispatch…").click()
     missing = page.get_by_role("alert").filter(has_text="can't be dispatched yet")
-    expect(missing).to_contain_text("Record the counselling")
+    expect(missing).to_contain_text("is not paid yet")
     page.get_by_label("Carrier").fill("USPS")
     page.get_by_label("Tracking reference").fill("9400 1000 0000 0000 0000 00")
     page.get_by_role("button", name=f"Yes, dispatch order {dispatch.number}").click()
-    expect(page.locator(".errorlist")).to_contain_text("Record the counselling")
+    expect(
+        page.get_by_role("alert").filter(has_text="can't be dispatched yet")
+    ).to_contain_text("is not paid yet")
     expect(page.get_by_label("Carrier")).to_have_value("USPS")
     expect(page.get_by_label("Tracking reference")).to_have_value(
         "9400 1000 0000 0000 0000 00"

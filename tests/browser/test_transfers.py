@@ -99,6 +99,8 @@ def test_a_customer_transfers_and_the_pharmacist_completes_it_in_sig_code(
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 900})
     admin_sign_in(page, live_server, username="rph", password=PASSWORD)
+    # A pharmacist lands on the queue; the transfers are on the back office's index.
+    page.get_by_role("link", name="Back office").first.click()
     page.get_by_role("link", name="Prescription transfer requests").first.click()
     row = page.locator("#result_list tbody tr").first
     expect(row).to_contain_text("Tess Moreau")

@@ -158,7 +158,9 @@ def eprescription_withdraw(
         else Q(prescriber_order_number=order_number)
     )
     found = list(
-        EPrescription.objects.select_for_update()
+        # Only the e-prescription's own row is locked: PostgreSQL locks no
+        # row on the nullable side of the outer joins select_related makes.
+        EPrescription.objects.select_for_update(of=("self",))
         .filter(named, message__intermediary=message.intermediary)
         .select_related("prescription__record__drug")[:2]
     )
